@@ -1,0 +1,60 @@
+"""Forms of the administration pages: members, their roles, municipality settings."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Municipality, Role
+
+
+class AddMemberForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    data_topics = forms.CharField(
+        label=_("Limit data administration to topics"),
+        required=False,
+        help_text=_("Topic codes separated by commas; empty = all topics."),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        get_user_model().username_validator(username)
+        return username
+
+    def clean_data_topics(self):
+        raw = self.cleaned_data.get("data_topics") or ""
+        return [code.strip() for code in raw.split(",") if code.strip()]
+
+
+class MemberRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    data_topics = forms.CharField(
+        label=_("Limit data administration to topics"),
+        required=False,
+        help_text=_("Topic codes separated by commas; empty = all topics."),
+    )
+
+    def clean_data_topics(self):
+        raw = self.cleaned_data.get("data_topics") or ""
+        return [code.strip() for code in raw.split(",") if code.strip()]
+
+
+class MunicipalitySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = [
+            "name",
+            "official_key",
+            "kind",
+            "suppression_threshold",
+            "suppress_zero",
+            "min_children_per_area",
+            "public_atlas_enabled",
+        ]

@@ -1,0 +1,173 @@
+"""The one place that answers "may user U do action A in municipality M (on topic T)?".
+
+Every view, API endpoint and selector asks here; nothing else decides access. Roles grant
+actions through ROLE_ACTIONS; anonymous visitors (and logged-in users without a membership)
+get only the public actions of a municipality whose public atlas is enabled. Superusers are
+platform operators and get no implicit access to a municipality's internal data: the rights
+to the data stay with the municipality (domain.md §9).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .models import Membership, Municipality, Role
+
+
+class Action(enum.StrEnum):
+    # public
+    VIEW_PUBLIC = "view_public"
+    # every member
+    VIEW_INTERNAL = "view_internal"
+    FILL_SHEETS = "fill_sheets"
+    UPDATE_OWN_MEASURES = "update_own_measures"
+    CREATE_BOOKMARK = "create_bookmark"
+    # data administration
+    EDIT_ATLAS_DATA = "edit_atlas_data"
+    RELEASE_ATLAS_DATA = "release_atlas_data"
+    VIEW_SUPPRESSED_VALUES = "view_suppressed_values"
+    MANAGE_POIS = "manage_pois"
+    PUBLISH_BOOKMARK = "publish_bookmark"
+    # coordination
+    RUN_CYCLE = "run_cycle"
+    MANAGE_CONFERENCES = "manage_conferences"
+    EDIT_GOALS_AND_MEASURES = "edit_goals_and_measures"
+    EDIT_CATALOGUES = "edit_catalogues"
+    # leadership
+    APPROVE = "approve"
+    VIEW_DASHBOARD = "view_dashboard"
+    # municipal administration
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_MUNICIPALITY = "manage_municipality"
+
+
+PUBLIC_ACTIONS = frozenset({Action.VIEW_PUBLIC})
+
+_MEMBER = frozenset(
+    {
+        Action.VIEW_PUBLIC,
+        Action.VIEW_INTERNAL,
+        Action.FILL_SHEETS,
+        Action.UPDATE_OWN_MEASURES,
+        Action.CREATE_BOOKMARK,
+    }
+)
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.MEMBER: _MEMBER,
+    Role.LEADERSHIP: _MEMBER | {Action.APPROVE, Action.VIEW_DASHBOARD},
+    Role.COORDINATOR: _MEMBER
+    | {
+        Action.RUN_CYCLE,
+        Action.MANAGE_CONFERENCES,
+        Action.EDIT_GOALS_AND_MEASURES,
+        Action.EDIT_CATALOGUES,
+        Action.VIEW_DASHBOARD,
+    },
+    Role.DATA_ADMIN: _MEMBER
+    | {
+        Action.EDIT_ATLAS_DATA,
+        Action.RELEASE_ATLAS_DATA,
+        Action.VIEW_SUPPRESSED_VALUES,
+        Action.MANAGE_POIS,
+        Action.PUBLISH_BOOKMARK,
+    },
+    Role.MUNICIPAL_ADMIN: frozenset(Action),
+}
+
+# Actions a data admin limited to topics may do only on those topics.
+TOPIC_SCOPED_ACTIONS = frozenset({Action.EDIT_ATLAS_DATA, Action.RELEASE_ATLAS_DATA})
+
+_CACHE_ATTR = "_keck_memberships"
+
+
+def _memberships(user) -> dict[int, Membership]:
+    """The user's memberships by municipality id, cached on the user object per request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {m.municipality_id: m for m in Membership.objects.filter(user=user)}
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_cached_memberships(user) -> None:
+    """Call after changing a user's memberships within the same request or test."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_of(user, municipality: Municipality) -> frozenset[str]:
+    membership = _memberships(user).get(municipality.pk)
+    return frozenset(membership.roles) if membership else frozenset()
+
+
+def actions_of(user, municipality: Municipality) -> frozenset[Action]:
+    actions: set[Action] = set()
+    for role in roles_of(user, municipality):
+        actions |= ROLE_ACTIONS.get(role, frozenset())
+    if municipality.public_atlas_enabled:
+        actions |= PUBLIC_ACTIONS
+    return frozenset(actions)
+
+
+def can(user, action: Action | str, municipality: Municipality, *, topic: str | None = None) -> bool:
+    """May `user` do `action` in `municipality` (on `topic`, for topic-scoped data actions)?"""
+    action = Action(action)
+    if action not in actions_of(user, municipality):
+        return False
+    if action in TOPIC_SCOPED_ACTIONS and topic is not None:
+        membership = _memberships(user).get(municipality.pk)
+        roles = set(membership.roles) if membership else set()
+        if Role.MUNICIPAL_ADMIN in roles:
+            return True
+        limited_to = membership.data_topics if membership else []
+        return not limited_to or topic in limited_to
+    return True
+
+
+def require(user, action: Action | str, municipality: Municipality, *, topic: str | None = None):
+    """Raise PermissionDenied (HTTP 403) with a German message unless `can(...)`."""
+    if not can(user, action, municipality, topic=topic):
+        raise PermissionDenied(_("You are not allowed to do this in this municipality."))
+
+
+def municipalities_for(user, action: Action | str = Action.VIEW_PUBLIC) -> QuerySet:
+    """The municipalities in which `user` may do `action`, as a queryset."""
+    action = Action(action)
+    member_ids = [
+        municipality_id
+        for municipality_id, membership in _memberships(user).items()
+        if any(action in ROLE_ACTIONS.get(role, ()) for role in membership.roles)
+    ]
+    queryset = Municipality.objects.filter(pk__in=member_ids)
+    if action in PUBLIC_ACTIONS:
+        queryset = Municipality.objects.filter(pk__in=member_ids) | Municipality.objects.filter(
+            public_atlas_enabled=True
+        )
+    return queryset.distinct().order_by("name")
+
+
+def member_municipalities(user) -> QuerySet:
+    """The municipalities in which `user` holds any role (for the municipality switcher)."""
+    return Municipality.objects.filter(pk__in=list(_memberships(user))).order_by("name")
+
+
+def validate_roles(roles: Iterable[str]) -> list[str]:
+    """Return the roles in canonical order, or raise ValueError naming an unknown one."""
+    roles = list(dict.fromkeys(roles))
+    unknown = [role for role in roles if role not in Role.values]
+    if unknown:
+        raise ValueError(
+            _("Unknown role: %(role)s. Possible roles: %(roles)s")
+            % {"role": ", ".join(unknown), "roles": ", ".join(Role.values)}
+        )
+    if not roles:
+        raise ValueError(_("A membership needs at least one role."))
+    return [role for role in Role.values if role in roles]

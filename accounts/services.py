@@ -1,0 +1,152 @@
+"""Writes of the accounts app: municipalities, users and their roles."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Membership, Municipality
+from .permissions import forget_cached_memberships, validate_roles
+
+
+class AccountsError(Exception):
+    """A domain error whose message a user can read."""
+
+
+def create_municipality(
+    *, slug: str, name: str, kind: str = Municipality.Kind.CITY, official_key: str = ""
+) -> tuple[Municipality, bool]:
+    """Create the municipality or update its name, kind and key. Returns (municipality, created)."""
+    if kind not in Municipality.Kind.values:
+        raise AccountsError(
+            _("Unknown kind %(kind)s: use one of %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(Municipality.Kind.values)}
+        )
+    municipality = Municipality.objects.filter(slug=slug).first()
+    created = municipality is None
+    municipality = municipality or Municipality(slug=slug)
+    municipality.name = name
+    municipality.kind = kind
+    municipality.official_key = official_key
+    try:
+        municipality.full_clean()
+    except ValidationError as exc:
+        raise AccountsError("; ".join(exc.messages)) from exc
+    municipality.save()
+    return municipality, created
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password that satisfies the KECK password rule."""
+    alphabet = string.ascii_letters + string.digits + "!?-_#%+"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(length))
+        try:
+            validate_password(password)
+        except ValidationError:
+            continue
+        return password
+
+
+@transaction.atomic
+def add_member(
+    *,
+    municipality: Municipality,
+    username: str,
+    roles: list[str],
+    email: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    data_topics: list[str] | None = None,
+) -> tuple[Membership, str | None]:
+    """Add `username` (created if missing) to the municipality with `roles`.
+
+    Returns the membership and the one-time password when a new user was created without a
+    given password (so that the caller can hand it over once).
+    """
+    try:
+        roles = validate_roles(roles)
+    except ValueError as exc:
+        raise AccountsError(str(exc)) from exc
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    one_time_password = None
+    if user is None:
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+        if password is None:
+            password = one_time_password = generate_password()
+        try:
+            User.username_validator(username)
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise AccountsError(" ".join(exc.messages)) from exc
+        user.set_password(password)
+        user.save()
+    else:
+        changed = False
+        for field, value in (("email", email), ("first_name", first_name), ("last_name", last_name)):
+            if value and getattr(user, field) != value:
+                setattr(user, field, value)
+                changed = True
+        if password is not None:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise AccountsError(" ".join(exc.messages)) from exc
+            user.set_password(password)
+            changed = True
+        if changed:
+            user.save()
+    membership, _created = Membership.objects.update_or_create(
+        user=user,
+        municipality=municipality,
+        defaults={"roles": roles, "data_topics": list(data_topics or [])},
+    )
+    forget_cached_memberships(user)
+    return membership, one_time_password
+
+
+@transaction.atomic
+def set_roles(
+    *, membership: Membership, roles: list[str], data_topics: list[str] | None = None
+) -> Membership:
+    """Replace the roles of a membership, keeping at least one municipal admin."""
+    try:
+        roles = validate_roles(roles)
+    except ValueError as exc:
+        raise AccountsError(str(exc)) from exc
+    if "municipal_admin" in membership.roles and "municipal_admin" not in roles:
+        _ensure_other_admin(membership)
+    membership.roles = roles
+    if data_topics is not None:
+        membership.data_topics = list(data_topics)
+    membership.save(update_fields=["roles", "data_topics"])
+    forget_cached_memberships(membership.user)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership) -> None:
+    """End a membership; the last municipal admin cannot be removed."""
+    if "municipal_admin" in membership.roles:
+        _ensure_other_admin(membership)
+    user = membership.user
+    membership.delete()
+    forget_cached_memberships(user)
+
+
+def _ensure_other_admin(membership: Membership) -> None:
+    others = Membership.objects.filter(municipality=membership.municipality).exclude(
+        pk=membership.pk
+    )
+    if not any("municipal_admin" in other.roles for other in others):
+        raise AccountsError(
+            _("The municipality needs at least one municipal administrator.")
+        )

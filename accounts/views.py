@@ -1,0 +1,161 @@
+"""Administration pages (members, roles, settings) and the municipality switcher: thin views."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from viewflow.urls import Application
+
+from . import services
+from .forms import AddMemberForm, MemberRolesForm, MunicipalitySettingsForm
+from .middleware import SESSION_KEY
+from .models import Membership
+from .permissions import Action, can, member_municipalities, require
+from .selectors import members_of
+
+
+@require_POST
+@login_required
+def switch_municipality(request):
+    """Remember the chosen municipality in the session (only one the user is a member of)."""
+    slug = request.POST.get("municipality", "")
+    if member_municipalities(request.user).filter(slug=slug).exists():
+        request.session[SESSION_KEY] = slug
+    else:
+        messages.error(request, _("You are not a member of this municipality."))
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+def _current(request):
+    municipality = request.municipality
+    if not municipality:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("You are not a member of any municipality."))
+    return municipality
+
+
+@login_required
+def member_list(request):
+    municipality = _current(request)
+    memberships = members_of(user=request.user, municipality=municipality)
+    return render(
+        request,
+        "accounts/member_list.html",
+        {"memberships": memberships, "municipality": municipality},
+    )
+
+
+@login_required
+def member_add(request):
+    municipality = _current(request)
+    require(request.user, Action.MANAGE_MEMBERS, municipality)
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, one_time_password = services.add_member(
+                municipality=municipality,
+                username=form.cleaned_data["username"],
+                roles=form.cleaned_data["roles"],
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                data_topics=form.cleaned_data["data_topics"],
+            )
+        except services.AccountsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if one_time_password:
+                messages.success(
+                    request,
+                    _(
+                        "User %(user)s was created. One-time password (shown only now, "
+                        "hand it over personally): %(password)s"
+                    )
+                    % {"user": membership.user.username, "password": one_time_password},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(user)s is now a member of %(municipality)s.")
+                    % {"user": membership.user.username, "municipality": municipality.name},
+                )
+            return redirect("administration:members")
+    return render(request, "accounts/member_form.html", {"form": form, "title": _("Add member")})
+
+
+@login_required
+def member_edit(request, pk):
+    municipality = _current(request)
+    require(request.user, Action.MANAGE_MEMBERS, municipality)
+    membership = get_object_or_404(Membership, pk=pk, municipality=municipality)
+    initial = {"roles": membership.roles, "data_topics": ", ".join(membership.data_topics)}
+    form = MemberRolesForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            try:
+                services.remove_member(membership=membership)
+            except services.AccountsError as exc:
+                messages.error(request, str(exc))
+                return redirect("administration:member_edit", pk=pk)
+            messages.success(request, _("%(user)s was removed.") % {"user": membership.user.username})
+            return redirect("administration:members")
+        if form.is_valid():
+            try:
+                services.set_roles(
+                    membership=membership,
+                    roles=form.cleaned_data["roles"],
+                    data_topics=form.cleaned_data["data_topics"],
+                )
+            except services.AccountsError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The roles were saved."))
+                return redirect("administration:members")
+    return render(
+        request,
+        "accounts/member_form.html",
+        {"form": form, "membership": membership, "title": membership.user.get_username()},
+    )
+
+
+@login_required
+def municipality_settings(request):
+    municipality = _current(request)
+    require(request.user, Action.MANAGE_MUNICIPALITY, municipality)
+    form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The settings were saved."))
+        return redirect("administration:settings")
+    return render(
+        request, "accounts/settings_form.html", {"form": form, "title": _("Municipality settings")}
+    )
+
+
+def _may_administer(user) -> bool:
+    return any(
+        can(user, Action.MANAGE_MEMBERS, municipality)
+        for municipality in member_municipalities(user)
+    )
+
+
+class AdministrationApp(Application):
+    title = gettext_lazy("Administration")
+    icon = "admin_panel_settings"
+    app_name = "administration"
+    base_template_name = "keck/base_page.html"
+    permission = staticmethod(_may_administer)
+
+    members_path = path("", member_list, name="members")
+    member_add_path = path("members/add/", member_add, name="member_add")
+    member_edit_path = path("members/<int:pk>/", member_edit, name="member_edit")
+    settings_path = path("settings/", municipality_settings, name="settings")

@@ -1,0 +1,310 @@
+"""Tables of the data atlas: spatial levels, areas, topics, indicators, values and releases."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Municipality
+
+
+class SpatialLevel(models.Model):
+    """A spatial level (Raumebene) of a municipality; depth 0 is the whole municipality."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="levels", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("short name"), max_length=100)
+    depth = models.PositiveSmallIntegerField(_("depth"), help_text=_("0 = whole municipality"))
+
+    class Meta:
+        verbose_name = _("spatial level")
+        verbose_name_plural = _("spatial levels")
+        ordering = ["municipality", "depth"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="unique_level_slug"),
+            models.UniqueConstraint(fields=["municipality", "depth"], name="unique_level_depth"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    """An area (Gebiet) of a level, with its official or local key and an optional polygon."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="areas", verbose_name=_("municipality")
+    )
+    level = models.ForeignKey(
+        SpatialLevel, on_delete=models.CASCADE, related_name="areas", verbose_name=_("level")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent area"),
+    )
+    key = models.CharField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    # GeoJSON geometry objects in EPSG:4326: the full one for analysis and print, a simplified
+    # one (shared borders kept) for the web map.
+    geometry = models.JSONField(_("geometry"), null=True, blank=True)
+    web_geometry = models.JSONField(_("web geometry"), null=True, blank=True)
+    geometry_source = models.CharField(_("geometry source"), max_length=200, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["level__depth", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "key"], name="unique_area_key_per_level"),
+        ]
+        indexes = [models.Index(fields=["municipality", "key"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.key})"
+
+
+class Topic(models.Model):
+    """A topic (Themenfeld) of a municipality's indicators; data admins may be limited to some."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="topics", verbose_name=_("municipality")
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["municipality", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="unique_topic_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    """An indicator (Kennzahl) with the metadata of domain.md §3."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Count")
+        SHARE = "share", _("Share (%)")
+        RATE = "rate", _("Rate per N")
+        MEAN = "mean", _("Mean")
+        INDEX = "index", _("Index")
+
+    class Polarity(models.TextChoices):
+        HIGHER_BETTER = "higher_better", _("Higher is better")
+        HIGHER_WORSE = "higher_worse", _("Higher is worse")
+        NEUTRAL = "neutral", _("Neutral")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("municipality"),
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("topic"),
+    )
+    # mandatory before release
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COUNT)
+    rate_base = models.PositiveIntegerField(
+        _("rate base"), default=100, help_text=_("100 for percent, 1000 for per mille, …")
+    )
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    data_holder = models.CharField(_("data holder"), max_length=300, blank=True)
+    reference_date = models.CharField(
+        _("reference date or period"), max_length=100, blank=True, help_text=_("e.g. 31.12.")
+    )
+    polarity = models.CharField(
+        _("polarity"), max_length=15, choices=Polarity.choices, default=Polarity.NEUTRAL
+    )
+    valid_levels = models.ManyToManyField(
+        SpatialLevel, blank=True, related_name="indicators", verbose_name=_("valid levels")
+    )
+    # optional
+    interpretation = models.TextField(_("interpretation notes"), blank=True)
+    limitations = models.TextField(_("limitations"), blank=True)
+    numerator_definition = models.CharField(_("numerator"), max_length=300, blank=True)
+    denominator_definition = models.CharField(_("denominator"), max_length=300, blank=True)
+    update_rhythm = models.CharField(_("update rhythm"), max_length=100, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    relevant_for = models.CharField(_("relevant for steering in"), max_length=200, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("decimal places"), default=1)
+    catalogue_code = models.CharField(
+        _("starter catalogue entry"), max_length=60, blank=True, db_index=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["municipality", "topic__order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="unique_indicator_name"),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind == self.Kind.COUNT
+
+
+class Value(models.Model):
+    """One indicator value for one area and year. A missing value is no row, never zero."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("Value")
+        SOURCE_SUPPRESSED = "source_suppressed", _("Suppressed at source (k. A.)")
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="values", verbose_name=_("area")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.FloatField(_("value"), null=True, blank=True)
+    numerator = models.FloatField(_("numerator"), null=True, blank=True)
+    denominator = models.FloatField(_("denominator"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OK
+    )
+    # A "Durchschnitt"/"Summe" row of a published table: kept exactly as published and always
+    # preferred over a value computed from the areas below.
+    is_published_total = models.BooleanField(_("published total"), default=False)
+    source_note = models.CharField(_("source note"), max_length=300, blank=True)
+    import_run = models.ForeignKey(
+        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "year"], name="unique_value_per_indicator_area_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"])]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.area_id}/{self.year}: {self.value}"
+
+
+class ValueChange(models.Model):
+    """History of values: who changed which value when, and what it was before."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    old_value = models.FloatField(null=True)
+    old_numerator = models.FloatField(null=True)
+    old_denominator = models.FloatField(null=True)
+    old_status = models.CharField(max_length=20, blank=True)
+    new_value = models.FloatField(null=True)
+    new_status = models.CharField(max_length=20, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    import_run = models.ForeignKey(
+        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+
+    class Meta:
+        verbose_name = _("value change")
+        verbose_name_plural = _("value changes")
+        ordering = ["-changed_at"]
+        indexes = [models.Index(fields=["indicator", "area", "year"])]
+
+
+class IndicatorRelease(models.Model):
+    """Release (Freigabe) of one indicator for one year: only released data is public."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="releases", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    released_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_release"),
+        ]
+
+
+class ImportRun(models.Model):
+    """One import of a file (areas or values): its state, progress and the problems found."""
+
+    class Kind(models.TextChoices):
+        AREAS = "areas", _("Areas")
+        VALUES = "values", _("Values")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="import_runs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    progress = models.PositiveIntegerField(_("progress"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress / self.total) if self.total else 0

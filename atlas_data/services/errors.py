@@ -1,0 +1,31 @@
+"""Domain errors of the atlas with messages a data admin can read."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+class AtlasError(Exception):
+    """An atlas operation that cannot be done, with a German message."""
+
+
+class ImportProblems(AtlasError):
+    """A file with problems: nothing was written. `problems` lists row, column and message."""
+
+    def __init__(self, problems: list[dict]):
+        self.problems = problems
+        super().__init__(
+            _("The file has %(count)d problem(s); nothing was imported.") % {"count": len(problems)}
+        )
+
+    def lines(self) -> list[str]:
+        result = []
+        for problem in self.problems:
+            where = []
+            if problem.get("row") is not None:
+                where.append(_("row %(row)s") % {"row": problem["row"]})
+            if problem.get("column"):
+                where.append(_("column %(column)s") % {"column": problem["column"]})
+            prefix = (", ".join(where) + ": ") if where else ""
+            result.append(prefix + str(problem["message"]))
+        return result

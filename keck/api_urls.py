@@ -1,0 +1,8 @@
+"""The versioned REST API: every app registers its routes here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api")),
+    path("", include("atlas_data.api")),
+]

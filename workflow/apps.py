@@ -1,0 +1,9 @@
+"""The KECK control cycle as viewflow processes (filled by the workflow issue)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowConfig(AppConfig):
+    name = "workflow"
+    verbose_name = _("Control cycle")

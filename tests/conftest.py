@@ -1,0 +1,40 @@
+"""Shared fixtures: two municipalities with a user per role, and the Vechta demo."""
+
+import pytest
+
+from accounts.models import Role
+
+from .factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(slug="musterstadt", name="Musterstadt")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return MunicipalityFactory(slug="andere-stadt", name="Andere Stadt")
+
+
+@pytest.fixture
+def member_of(db):
+    """member_of(municipality, *roles) -> a new user with those roles there."""
+
+    def make(municipality, *roles, username=None, data_topics=None):
+        roles = list(roles) or [Role.MEMBER]
+        user = UserFactory(username=username) if username else UserFactory()
+        MembershipFactory(
+            user=user, municipality=municipality, roles=roles, data_topics=data_topics or []
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The Vechta demo as `make run` loads it."""
+    from keck.demo import load_demo
+
+    return load_demo()

@@ -14,9 +14,7 @@ def home(request):
     """Logged-in users go to the internal atlas; visitors see the public atlases."""
     if request.user.is_authenticated:
         return redirect("atlas:index")
-    return render(
-        request, "keck/home.html", {"municipalities": municipalities_for(request.user)}
-    )
+    return render(request, "keck/home.html", {"municipalities": municipalities_for(request.user)})
 
 
 @never_cache

@@ -16,3 +16,31 @@ os.environ.setdefault("KECK_VAR_DIR", tempfile.mkdtemp(prefix="keck-test-var-"))
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 if not os.environ.get("KECK_SERVICES"):
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+# Browser tests skip with a note where chromium is missing; on CI (KECK_REQUIRE_BROWSER=1) and in
+# the services suite (KECK_SERVICES=1) such a skip fails the run instead.
+_REQUIRED = {
+    "e2e": "KECK_REQUIRE_BROWSER",
+    "services": "KECK_SERVICES",
+}
+_skipped_required: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if not report.skipped:
+        return
+    for marker, variable in _REQUIRED.items():
+        if os.environ.get(variable) and marker in report.keywords:
+            _skipped_required.append(f"{report.nodeid} ({marker}, {variable} is set)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_required and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_required:
+        terminalreporter.write_sep("=", "required tests were skipped", red=True)
+        for line in _skipped_required:
+            terminalreporter.write_line(line)

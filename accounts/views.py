@@ -9,7 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from viewflow.urls import Application
+
+from keck.shell import KeckApplication, MenuEntry
 
 from . import services
 from .forms import AddMemberForm, MemberRolesForm, MunicipalitySettingsForm
@@ -106,7 +107,9 @@ def member_edit(request, pk):
             except services.AccountsError as exc:
                 messages.error(request, str(exc))
                 return redirect("administration:member_edit", pk=pk)
-            messages.success(request, _("%(user)s was removed.") % {"user": membership.user.username})
+            messages.success(
+                request, _("%(user)s was removed.") % {"user": membership.user.username}
+            )
             return redirect("administration:members")
         if form.is_valid():
             try:
@@ -148,11 +151,14 @@ def _may_administer(user) -> bool:
     )
 
 
-class AdministrationApp(Application):
+class AdministrationApp(KeckApplication):
     title = gettext_lazy("Administration")
     icon = "admin_panel_settings"
     app_name = "administration"
-    base_template_name = "keck/base_page.html"
+    menu = (
+        MenuEntry(gettext_lazy("Members"), "members", "people"),
+        MenuEntry(gettext_lazy("Settings"), "settings", "settings", "manage_municipality"),
+    )
     permission = staticmethod(_may_administer)
 
     members_path = path("", member_list, name="members")

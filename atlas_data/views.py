@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow.urls import Application
 
+from keck.shell import KeckApplication, MenuEntry
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 
@@ -47,10 +47,10 @@ def public_atlas(request, slug):
     )
 
 
-class AtlasApp(Application):
+class AtlasApp(KeckApplication):
     title = gettext_lazy("Atlas")
     icon = "map"
     app_name = "atlas"
-    base_template_name = "keck/base_page.html"
+    menu = (MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),)
 
     index_path = path("", atlas_home, name="index")

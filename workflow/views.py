@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow.urls import Application
 
 from accounts.permissions import Action, require
+from keck.shell import KeckApplication, MenuEntry
 
 
 @login_required
@@ -20,10 +20,10 @@ def overview(request):
     return render(request, "workflow/overview.html", {"municipality": municipality})
 
 
-class ProcessApp(Application):
+class ProcessApp(KeckApplication):
     title = gettext_lazy("Control cycle")
     icon = "sync"
     app_name = "process"
-    base_template_name = "keck/base_page.html"
+    menu = (MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),)
 
     index_path = path("", overview, name="index")

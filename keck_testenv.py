@@ -1,4 +1,6 @@
-"""pytest plugin, loaded before Django starts (-p keck_testenv). Test environment: production-like settings, a throw-away var/ directory, eager Celery.
+"""pytest plugin loaded before Django starts (-p keck_testenv): the test environment.
+
+Production-like settings, a throw-away var/ directory, eager Celery.
 
 The services suite (make test-services) sets DATABASE_URL and CELERY_BROKER_URL itself and
 runs tasks through a real worker instead.

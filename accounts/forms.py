@@ -20,6 +20,20 @@ class AddMemberForm(forms.Form):
         required=False,
         help_text=_("Topic codes separated by commas; empty = all topics."),
     )
+    send_invitation = forms.BooleanField(
+        label=_("Send an invitation by e-mail"),
+        required=False,
+        help_text=_(
+            "A new user gets a link to choose a password. Without it, a one-time password is "
+            "shown to you once."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("send_invitation") and not cleaned.get("email"):
+            self.add_error("email", _("An invitation needs an e-mail address."))
+        return cleaned
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

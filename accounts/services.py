@@ -91,7 +91,11 @@ def add_member(
         user.save()
     else:
         changed = False
-        for field, value in (("email", email), ("first_name", first_name), ("last_name", last_name)):
+        for field, value in (
+            ("email", email),
+            ("first_name", first_name),
+            ("last_name", last_name),
+        ):
             if value and getattr(user, field) != value:
                 setattr(user, field, value)
                 changed = True
@@ -147,6 +151,33 @@ def _ensure_other_admin(membership: Membership) -> None:
         pk=membership.pk
     )
     if not any("municipal_admin" in other.roles for other in others):
-        raise AccountsError(
-            _("The municipality needs at least one municipal administrator.")
-        )
+        raise AccountsError(_("The municipality needs at least one municipal administrator."))
+
+
+def send_invitation(*, membership: Membership, base_url: str) -> None:
+    """E-mail the member a link to set their own password (Django's password-reset token)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = membership.user
+    if not user.email:
+        raise AccountsError(_("%(user)s has no e-mail address.") % {"user": user.username})
+    link = base_url.rstrip("/") + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "municipality": membership.municipality, "link": link}
+    send_mail(
+        subject=_("Invitation to KECK – %(municipality)s")
+        % {"municipality": membership.municipality.name},
+        message=render_to_string("accounts/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )

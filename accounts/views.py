@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from keck.shell import KeckApplication, MenuEntry
 
-from . import services
+from . import services, tasks
 from .forms import AddMemberForm, MemberRolesForm, MunicipalitySettingsForm
 from .middleware import SESSION_KEY
 from .models import Membership
@@ -74,7 +74,13 @@ def member_add(request):
         except services.AccountsError as exc:
             form.add_error(None, str(exc))
         else:
-            if one_time_password:
+            if form.cleaned_data["send_invitation"] and one_time_password:
+                tasks.send_invitation.delay(membership.pk, request.build_absolute_uri("/"))
+                messages.success(
+                    request,
+                    _("An invitation was sent to %(email)s.") % {"email": membership.user.email},
+                )
+            elif one_time_password:
                 messages.success(
                     request,
                     _(

@@ -117,7 +117,9 @@ def actions_of(user, municipality: Municipality) -> frozenset[Action]:
     return frozenset(actions)
 
 
-def can(user, action: Action | str, municipality: Municipality, *, topic: str | None = None) -> bool:
+def can(
+    user, action: Action | str, municipality: Municipality, *, topic: str | None = None
+) -> bool:
     """May `user` do `action` in `municipality` (on `topic`, for topic-scoped data actions)?"""
     action = Action(action)
     if action not in actions_of(user, municipality):

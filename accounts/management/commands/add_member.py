@@ -20,7 +20,10 @@ class Command(BaseCommand):
             "--password", default=None, help="ohne Angabe wird ein Einmal-Passwort ausgegeben"
         )
         parser.add_argument(
-            "--topic", action="append", default=[], dest="topics",
+            "--topic",
+            action="append",
+            default=[],
+            dest="topics",
             help="Datenadministration auf dieses Themenfeld beschränken (mehrfach möglich)",
         )
 

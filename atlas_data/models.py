@@ -107,6 +107,10 @@ class Indicator(models.Model):
         HIGHER_WORSE = "higher_worse", _("Higher is worse")
         NEUTRAL = "neutral", _("Neutral")
 
+    class SizeReference(models.TextChoices):
+        POPULATION = "population", _("Inhabitants")
+        CHILDREN = "children", _("Children of an age group")
+
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.CASCADE,
@@ -135,8 +139,10 @@ class Indicator(models.Model):
     reference_date = models.CharField(
         _("reference date or period"), max_length=100, blank=True, help_text=_("e.g. 31.12.")
     )
+    # Blank until a data admin decides: "neutral" is a real answer, not a default, and release
+    # requires one.
     polarity = models.CharField(
-        _("polarity"), max_length=15, choices=Polarity.choices, default=Polarity.NEUTRAL
+        _("polarity"), max_length=15, choices=Polarity.choices, blank=True, default=""
     )
     valid_levels = models.ManyToManyField(
         SpatialLevel, blank=True, related_name="indicators", verbose_name=_("valid levels")
@@ -151,6 +157,17 @@ class Indicator(models.Model):
     link = models.URLField(_("link"), blank=True)
     relevant_for = models.CharField(_("relevant for steering in"), max_length=200, blank=True)
     decimals = models.PositiveSmallIntegerField(_("decimal places"), default=1)
+    size_reference = models.CharField(
+        _("use for area size warnings"),
+        max_length=10,
+        choices=SizeReference.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Mark the indicator that counts the inhabitants or the children of an age group, "
+            "so that levels with too small areas get a warning."
+        ),
+    )
     catalogue_code = models.CharField(
         _("starter catalogue entry"), max_length=60, blank=True, db_index=True
     )
@@ -227,6 +244,9 @@ class ValueChange(models.Model):
     old_denominator = models.FloatField(null=True)
     old_status = models.CharField(max_length=20, blank=True)
     new_value = models.FloatField(null=True)
+    new_numerator = models.FloatField(null=True)
+    new_denominator = models.FloatField(null=True)
+    # "" on either side means there was (or is) no value: a creation or a removal.
     new_status = models.CharField(max_length=20, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -254,6 +274,8 @@ class IndicatorRelease(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     released_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawing deletes the row; the history keeps who released and withdrew when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("release")

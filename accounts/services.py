@@ -65,11 +65,15 @@ def add_member(
     first_name: str = "",
     last_name: str = "",
     data_topics: list[str] | None = None,
+    update_existing_user: bool = False,
 ) -> tuple[Membership, str | None]:
     """Add `username` (created if missing) to the municipality with `roles`.
 
     Returns the membership and the one-time password when a new user was created without a
-    given password (so that the caller can hand it over once).
+    given password (so that the caller can hand it over once). An existing user's e-mail, name
+    and password change only with `update_existing_user` (operators' CLI, the demo): a
+    municipal admin adding someone who also works elsewhere must not be able to redirect that
+    person's password reset to another address.
     """
     try:
         roles = validate_roles(roles)
@@ -89,7 +93,7 @@ def add_member(
             raise AccountsError(" ".join(exc.messages)) from exc
         user.set_password(password)
         user.save()
-    else:
+    elif update_existing_user:
         changed = False
         for field, value in (
             ("email", email),
@@ -108,6 +112,9 @@ def add_member(
             changed = True
         if changed:
             user.save()
+    existing = Membership.objects.filter(user=user, municipality=municipality).first()
+    if existing and "municipal_admin" in existing.roles and "municipal_admin" not in roles:
+        _ensure_other_admin(existing)
     membership, _created = Membership.objects.update_or_create(
         user=user,
         municipality=municipality,
@@ -147,9 +154,10 @@ def remove_member(*, membership: Membership) -> None:
 
 
 def _ensure_other_admin(membership: Membership) -> None:
-    others = Membership.objects.filter(municipality=membership.municipality).exclude(
-        pk=membership.pk
-    )
+    # An inactive user cannot log in, so cannot administer the municipality either.
+    others = Membership.objects.filter(
+        municipality=membership.municipality, user__is_active=True
+    ).exclude(pk=membership.pk)
     if not any("municipal_admin" in other.roles for other in others):
         raise AccountsError(_("The municipality needs at least one municipal administrator."))
 

@@ -42,6 +42,7 @@ def load_demo() -> Municipality:
             password=settings.KECK_DEMO_PASSWORD,
             first_name=first_name,
             last_name=last_name,
+            update_existing_user=True,
         )
     import_areas(
         municipality=municipality,

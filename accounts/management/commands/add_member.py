@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 email=email,
                 password=password,
                 data_topics=topics,
+                update_existing_user=True,
             )
         except AccountsError as exc:
             raise CommandError(str(exc)) from exc

@@ -151,6 +151,10 @@ def municipality_settings(request):
 
 
 def _may_administer(user) -> bool:
+    # Anonymous visitors pass here so that the views' login_required sends them to the login
+    # page instead of a bare 403; every view checks MANAGE_MEMBERS/MANAGE_MUNICIPALITY itself.
+    if not user.is_authenticated:
+        return True
     return any(
         can(user, Action.MANAGE_MEMBERS, municipality)
         for municipality in member_municipalities(user)

@@ -12,10 +12,12 @@ class AtlasError(Exception):
 class ImportProblems(AtlasError):
     """A file with problems: nothing was written. `problems` lists row, column and message."""
 
-    def __init__(self, problems: list[dict]):
+    def __init__(self, problems: list[dict], *, total: int | None = None):
+        # `total` counts all problems when a very bad file lists only the first of them.
         self.problems = problems
+        self.total = total if total is not None else len(problems)
         super().__init__(
-            _("The file has %(count)d problem(s); nothing was imported.") % {"count": len(problems)}
+            _("The file has %(count)d problem(s); nothing was imported.") % {"count": self.total}
         )
 
     def lines(self) -> list[str]:

@@ -25,12 +25,12 @@ def test_anonymous_visitor_sees_the_public_atlas_without_login(page, demo, scree
 
 def test_language_switch_to_english_and_back(page, login):
     login(page, "demo-mitglied")
-    page.select_option("#keck-language", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#keck-language", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_text(re.compile("Data atlas of Landkreis Vechta")).is_visible()
-    page.select_option("#keck-language", "de")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#keck-language", "de")
     assert page.locator("html").get_attribute("lang") == "de"
 
 

@@ -293,7 +293,7 @@ def import_values(
             ]
         )
     indicators = _Indicators(municipality)
-    long_columns = _long_columns(frame.columns)
+    long_columns = long_table_columns(frame.columns)
     if long_columns:
         parsed = _parse_long(
             frame,
@@ -412,8 +412,8 @@ def _pick(columns: Sequence[str], candidates: Sequence[str]) -> str | None:
     return None
 
 
-def _long_columns(columns) -> dict[str, str] | None:
-    """Column names of a long table, or None for a wide one."""
+def long_table_columns(columns) -> dict[str, str] | None:
+    """The columns of a long table by their role (area_key, indicator, …), or None if wide."""
     found = {}
     for canonical, aliases in LONG_HEADERS.items():
         column = _pick(columns, aliases)

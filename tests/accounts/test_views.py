@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
+from django.test import Client
 
 from accounts.middleware import SESSION_KEY
 from accounts.models import Membership, Municipality, Role
@@ -479,3 +480,37 @@ def test_switcher_sends_anonymous_visitors_to_the_login(client, municipality):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_switcher_falls_back_when_the_chosen_membership_ends(
+    client, two_municipality_user, municipality
+):
+    client.force_login(two_municipality_user)
+    client.post("/municipality/switch/", {"municipality": "musterstadt"})
+
+    Membership.objects.filter(user=two_municipality_user, municipality=municipality).delete()
+
+    assert client.get("/app/atlas/").context["municipality"].slug == "andere-stadt"
+
+
+@pytest.mark.django_db
+def test_switcher_needs_the_csrf_token(two_municipality_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(two_municipality_user)
+
+    response = client.post("/municipality/switch/", {"municipality": "musterstadt"})
+
+    assert response.status_code == 403
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_adding_a_member_needs_the_csrf_token(admin):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+
+    response = client.post(ADD, {"username": "neu", "roles": [Role.MUNICIPAL_ADMIN]})
+
+    assert response.status_code == 403
+    assert not User.objects.filter(username="neu").exists()

@@ -20,10 +20,13 @@ class AccountsError(Exception):
 
 
 def create_municipality(
-    *, slug: str, name: str, kind: str = Municipality.Kind.CITY, official_key: str = ""
+    *, slug: str, name: str, kind: str | None = None, official_key: str | None = None
 ) -> tuple[Municipality, bool]:
-    """Create the municipality or update its name, kind and key. Returns (municipality, created)."""
-    if kind not in Municipality.Kind.values:
+    """Create the municipality or update its name (and kind and key, where given).
+
+    Returns (municipality, created). A new municipality without a kind is a city.
+    """
+    if kind is not None and kind not in Municipality.Kind.values:
         raise AccountsError(
             _("Unknown kind %(kind)s: use one of %(kinds)s.")
             % {"kind": kind, "kinds": ", ".join(Municipality.Kind.values)}
@@ -32,8 +35,10 @@ def create_municipality(
     created = municipality is None
     municipality = municipality or Municipality(slug=slug)
     municipality.name = name
-    municipality.kind = kind
-    municipality.official_key = official_key
+    if kind is not None:
+        municipality.kind = kind
+    if official_key is not None:
+        municipality.official_key = official_key
     try:
         municipality.full_clean()
     except ValidationError as exc:

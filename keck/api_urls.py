@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api")),
     path("", include("atlas_data.api")),
+    path("", include("atlas_data.api_imports")),
 ]

@@ -285,3 +285,16 @@ def test_api_docs_load_swagger_ui_from_our_static_files(client):
 
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert not re.search(r"""["'(]https?://""", page)
+
+
+@pytest.mark.django_db
+def test_pages_are_german_even_when_the_browser_asks_for_english(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="de"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_english_chosen_in_the_switcher_wins(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/accounts/login/")
+    assert 'lang="en"' in response.content.decode()

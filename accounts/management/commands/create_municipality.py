@@ -13,9 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="Kurzname für URLs, z. B. vechta")
         parser.add_argument("--name", required=True, help="Name, z. B. 'Landkreis Vechta'")
         parser.add_argument(
-            "--kind", default=Municipality.Kind.CITY, choices=Municipality.Kind.values
+            "--kind",
+            default=None,
+            choices=Municipality.Kind.values,
+            help="city (Standard für neue Kommunen), district oder town",
         )
-        parser.add_argument("--key", default="", help="Amtlicher Gemeindeschlüssel (AGS)")
+        parser.add_argument("--key", default=None, help="Amtlicher Gemeindeschlüssel (AGS)")
 
     def handle(self, *args, slug, name, kind, key, **options):
         try:

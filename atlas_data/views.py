@@ -12,7 +12,7 @@ from keck.shell import KeckApplication, MenuEntry
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 
-from . import selectors
+from . import import_views, selectors
 
 
 @login_required
@@ -51,6 +51,14 @@ class AtlasApp(KeckApplication):
     title = gettext_lazy("Atlas")
     icon = "map"
     app_name = "atlas"
-    menu = (MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),)
+    menu = (
+        MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),
+        MenuEntry(gettext_lazy("Imports"), "imports", "upload_file", Action.EDIT_ATLAS_DATA),
+    )
 
     index_path = path("", atlas_home, name="index")
+    imports_path = path("imports/", import_views.import_list, name="imports")
+    import_new_path = path("imports/new/", import_views.import_new, name="import_new")
+    import_detail_path = path(
+        "imports/<int:pk>/", import_views.import_detail, name="import_detail"
+    )

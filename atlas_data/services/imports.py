@@ -153,7 +153,10 @@ def _count_values(path: Path) -> int:
     else:
         with path.open("rb") as handle:
             first = handle.readline().decode("utf-8", errors="replace")
-            rows = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+            rows, last = 0, b"\n"
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                rows, last = rows + block.count(b"\n"), block[-1:]
+            rows += last != b"\n"  # a last line without a line break
         delimiter = max(";,\t", key=first.count)
         header = next(csv.reader([first], delimiter=delimiter))
         columns = len(header)

@@ -1,24 +1,58 @@
-"""Read API of the atlas, scoped by permissions (levels, areas, indicators, values)."""
+"""Read API of the atlas, scoped by permissions (levels, areas, indicators, values).
 
+Thin: every read goes through the selectors, every number through the suppression function.
+The public (and any caller without a membership) sees released indicators and years only.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can
 
 from . import selectors
-from .models import SpatialLevel
+from .models import Indicator, SpatialLevel
+from .suppression import STATUS_MISSING, STATUS_OK, STATUS_SUPPRESSED
 
 
 def municipality_for_request(request, slug) -> Municipality:
     """The municipality of the URL, or 404 when the caller may not even see its public atlas."""
     municipality = get_object_or_404(Municipality, slug=slug)
     if not can(request.user, Action.VIEW_PUBLIC, municipality):
-        from django.http import Http404
-
         raise Http404
     return municipality
+
+
+def _level_from_query(request, municipality: Municipality) -> SpatialLevel | None:
+    ref = request.query_params.get("level")
+    if not ref:
+        return None
+    level = selectors.level_for(user=request.user, municipality=municipality, ref=ref)
+    if level is None:
+        raise ValidationError({"level": f"Unknown level: {ref}"})
+    return level
+
+
+def _year_from_query(request) -> int | None:
+    raw = request.query_params.get("year")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError({"year": "The year must be a number, e.g. 2013."})
+    return int(raw)
+
+
+# --- levels --------------------------------------------------------------------------------
 
 
 class LevelSerializer(serializers.ModelSerializer):
@@ -33,12 +67,292 @@ class LevelList(generics.ListAPIView):
     """The spatial levels of a municipality, coarse to fine."""
 
     serializer_class = LevelSerializer
+    queryset = SpatialLevel.objects.none()  # for the schema; get_queryset scopes the real one
 
     def get_queryset(self):
         municipality = municipality_for_request(self.request, self.kwargs["slug"])
         return selectors.levels_for(user=self.request.user, municipality=municipality)
 
 
+# --- areas ---------------------------------------------------------------------------------
+
+
+class GeoJSONRenderer(JSONRenderer):
+    """`?format=geojson` (or `Accept: application/geo+json`) selects this renderer."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+class AreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField(source="level.slug")
+    depth = serializers.IntegerField(source="level.depth")
+    parent_key = serializers.CharField(source="parent.key", allow_null=True, default=None)
+    population = serializers.IntegerField(allow_null=True)
+    has_geometry = serializers.SerializerMethodField()
+
+    def get_has_geometry(self, area) -> bool:
+        return area.web_geometry is not None
+
+
+def _feature_collection(areas) -> dict:
+    """The areas as GeoJSON with their simplified web geometry (EPSG:4326)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": area.key,
+                "geometry": area.web_geometry,
+                "properties": {
+                    "key": area.key,
+                    "name": area.name,
+                    "level": area.level.slug,
+                    "parent_key": area.parent.key if area.parent_id else None,
+                    "population": area.population,
+                },
+            }
+            for area in areas
+        ],
+    }
+
+
+class AreaList(APIView):
+    """The areas of a municipality (of one level with `?level=`), as JSON or GeoJSON."""
+
+    renderer_classes = [JSONRenderer, GeoJSONRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("level", str, description="Slug (or id) of a spatial level"),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "geojson"],
+                description="`geojson` returns a FeatureCollection with the web geometry",
+            ),
+        ],
+        responses={
+            (200, "application/json"): AreaSerializer(many=True),
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+        },
+    )
+    def get(self, request, slug):
+        municipality = municipality_for_request(request, slug)
+        level = _level_from_query(request, municipality)
+        areas = selectors.areas_for(user=request.user, municipality=municipality, level=level)
+        if request.accepted_renderer.format == GeoJSONRenderer.format:
+            return Response(_feature_collection(areas))
+        return Response(AreaSerializer(areas, many=True).data)
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+class TopicSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+@extend_schema_field(
+    {"type": "string", "enum": ["published", "computed", "unweighted_mean"], "nullable": True}
+)
+class ReferenceKindField(serializers.CharField):
+    pass
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    topic = TopicSerializer(allow_null=True)
+    valid_levels = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    years = serializers.SerializerMethodField(help_text="Years with values the caller may see.")
+    released_years = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "topic",
+            "definition",
+            "unit",
+            "kind",
+            "rate_base",
+            "decimals",
+            "polarity",
+            "data_source",
+            "data_holder",
+            "reference_date",
+            "valid_levels",
+            "interpretation",
+            "limitations",
+            "numerator_definition",
+            "denominator_definition",
+            "update_rhythm",
+            "contact",
+            "link",
+            "relevant_for",
+            "catalogue_code",
+            "years",
+            "released_years",
+        ]
+
+    def get_years(self, indicator) -> list[int]:
+        return self.context["years"][indicator.pk].years
+
+    def get_released_years(self, indicator) -> list[int]:
+        return self.context["years"][indicator.pk].released
+
+
+class IndicatorList(APIView):
+    """Indicator metadata: all for members, released indicators for the public."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("topic", str, description="Topic code")],
+        responses=IndicatorSerializer(many=True),
+    )
+    def get(self, request, slug):
+        municipality = municipality_for_request(request, slug)
+        indicators = list(
+            selectors.indicators_for(
+                user=request.user,
+                municipality=municipality,
+                topic=request.query_params.get("topic") or None,
+            )
+        )
+        years = selectors.indicator_years(
+            user=request.user, municipality=municipality, indicators=indicators
+        )
+        return Response(IndicatorSerializer(indicators, many=True, context={"years": years}).data)
+
+
+# --- values --------------------------------------------------------------------------------
+
+_STATUSES = [STATUS_OK, STATUS_SUPPRESSED, STATUS_MISSING]
+
+
+class AreaShownSerializer(serializers.Serializer):
+    """An area and its number as it leaves the suppression function."""
+
+    area_key = serializers.CharField()
+    area_name = serializers.CharField()
+    value = serializers.FloatField(
+        source="shown.value", allow_null=True, help_text="null when suppressed or missing"
+    )
+    display = serializers.CharField(
+        source="shown.display", help_text="German: `16,15 %`, `1.583`, `k. A.`, `–`"
+    )
+    status = serializers.ChoiceField(source="shown.status", choices=_STATUSES)
+
+
+class ValueRowSerializer(AreaShownSerializer):
+    parent_key = serializers.CharField(allow_null=True)
+    origin = serializers.ChoiceField(
+        source="shown.origin",
+        choices=["published", "computed"],
+        allow_null=True,
+        help_text="stored as delivered, or computed from the areas below",
+    )
+    suppressed_but_visible = serializers.BooleanField(
+        source="shown.suppressed_but_visible",
+        help_text="true only for data admins: a true value that others see as `k. A.`",
+    )
+    reason = serializers.CharField(
+        source="shown.reason",
+        allow_null=True,
+        help_text="why it is suppressed; only for those who may see suppressed values",
+    )
+
+
+class ReferenceSerializer(AreaShownSerializer):
+    kind = ReferenceKindField(allow_null=True)
+    areas_included = serializers.IntegerField(source="shown.parts", allow_null=True)
+    areas_total = serializers.IntegerField(source="shown.parts_total", allow_null=True)
+
+
+class IndicatorBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    unit = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Indicator.Kind.choices)
+    decimals = serializers.IntegerField()
+
+
+class LevelBriefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    depth = serializers.IntegerField()
+
+
+class ValuesTableSerializer(serializers.Serializer):
+    indicator = IndicatorBriefSerializer()
+    year = serializers.IntegerField()
+    level = LevelBriefSerializer()
+    released = serializers.BooleanField()
+    valid_for_level = serializers.BooleanField()
+    areas = ValueRowSerializer(source="rows", many=True)
+    reference = ReferenceSerializer(
+        allow_null=True, help_text="the whole municipality as reference"
+    )
+    parents = ReferenceSerializer(many=True, help_text="the areas one level up")
+
+
+class IndicatorValues(APIView):
+    """Values of one indicator for every area of a level, with reference values.
+
+    Every number passes the suppression function: `k. A.` where it must not be shown.
+    Defaults: the latest year the caller may see, and the first level below the root.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="Year (default: the latest)"),
+            OpenApiParameter("level", str, description="Slug (or id) of a spatial level"),
+        ],
+        responses=ValuesTableSerializer,
+    )
+    def get(self, request, slug, pk):
+        municipality = municipality_for_request(request, slug)
+        try:
+            indicator = selectors.indicator_for(user=request.user, municipality=municipality, pk=pk)
+        except Indicator.DoesNotExist as exc:
+            raise Http404 from exc
+        years = selectors.indicator_years(
+            user=request.user, municipality=municipality, indicators=[indicator]
+        )[indicator.pk]
+        year = _year_from_query(request)
+        if year is None:
+            if not years.years:
+                raise Http404
+            year = years.years[-1]
+        elif year not in years.years and not can(request.user, Action.VIEW_INTERNAL, municipality):
+            raise Http404
+        level = _level_from_query(request, municipality) or selectors.default_level(
+            user=request.user, municipality=municipality
+        )
+        if level is None:
+            raise Http404
+        table = selectors.values_table(
+            user=request.user,
+            indicator=indicator,
+            year=year,
+            level=level,
+            released=year in years.released,
+        )
+        return Response(ValuesTableSerializer(table).data)
+
+
 urlpatterns = [
     path("municipalities/<slug:slug>/levels/", LevelList.as_view(), name="api-levels"),
+    path("municipalities/<slug:slug>/areas/", AreaList.as_view(), name="api-areas"),
+    path("municipalities/<slug:slug>/indicators/", IndicatorList.as_view(), name="api-indicators"),
+    path(
+        "municipalities/<slug:slug>/indicators/<int:pk>/values/",
+        IndicatorValues.as_view(),
+        name="api-indicator-values",
+    ),
 ]

@@ -12,7 +12,10 @@ class SpatialLevel(models.Model):
     """A spatial level (Raumebene) of a municipality; depth 0 is the whole municipality."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="levels", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="levels",
+        verbose_name=_("municipality"),
     )
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("short name"), max_length=100)
@@ -74,7 +77,10 @@ class Topic(models.Model):
     """A topic (Themenfeld) of a municipality's indicators; data admins may be limited to some."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="topics", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="topics",
+        verbose_name=_("municipality"),
     )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=120)
@@ -207,9 +213,7 @@ class Value(models.Model):
     value = models.FloatField(_("value"), null=True, blank=True)
     numerator = models.FloatField(_("numerator"), null=True, blank=True)
     denominator = models.FloatField(_("denominator"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.OK
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OK)
     # A "Durchschnitt"/"Summe" row of a published table: kept exactly as published and always
     # preferred over a value computed from the areas below.
     is_published_total = models.BooleanField(_("published total"), default=False)
@@ -262,6 +266,11 @@ class ValueChange(models.Model):
         ordering = ["-changed_at"]
         indexes = [models.Index(fields=["indicator", "area", "year"])]
 
+    def __str__(self):
+        return (
+            f"{self.indicator_id}/{self.area_id}/{self.year}: {self.old_value} → {self.new_value}"
+        )
+
 
 class IndicatorRelease(models.Model):
     """Release (Freigabe) of one indicator for one year: only released data is public."""
@@ -283,6 +292,9 @@ class IndicatorRelease(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="unique_release"),
         ]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.year}"
 
 
 class ImportRun(models.Model):

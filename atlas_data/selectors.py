@@ -1,13 +1,28 @@
-"""Reads of the atlas, always scoped through the permission module."""
+"""Reads of the atlas, always scoped through the permission module.
+
+Numbers of indicators only leave through `suppression.indicator_values`; the selectors here
+shape what it returns for pages and the API.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
-from accounts.permissions import Action, require
+from accounts.permissions import Action, can, require
 
-from .models import Area, Indicator, SpatialLevel
+from .models import Area, Indicator, IndicatorRelease, SpatialLevel, Topic, Value, ValueChange
+from .suppression import STATUS_MISSING, Shown, indicator_values
+
+# A three-year age group (e.g. the under-3-year-olds) is about 2.5 % of Germany's inhabitants
+# (Destatis: about 2.1 million of 84 million), so an area needs about
+# min_children_per_area / 0.025 inhabitants to hold that many children of such a group.
+AGE_GROUP_SHARE = 0.025
 
 
 def levels_for(*, user, municipality: Municipality) -> QuerySet[SpatialLevel]:
@@ -20,7 +35,26 @@ def levels_for(*, user, municipality: Municipality) -> QuerySet[SpatialLevel]:
     )
 
 
-def areas_for(*, user, municipality: Municipality, level: SpatialLevel | None = None) -> QuerySet[Area]:
+def level_for(*, user, municipality: Municipality, ref: str) -> SpatialLevel | None:
+    """The level named by its slug (or id) in a request, or None."""
+    require(user, Action.VIEW_PUBLIC, municipality)
+    levels = SpatialLevel.objects.filter(municipality=municipality)
+    level = levels.filter(slug=ref).first()
+    if level is None and ref.isdigit():
+        level = levels.filter(pk=int(ref)).first()
+    return level
+
+
+def default_level(*, user, municipality: Municipality) -> SpatialLevel | None:
+    """The first level below the whole municipality (or the root level when there is none)."""
+    require(user, Action.VIEW_PUBLIC, municipality)
+    levels = SpatialLevel.objects.filter(municipality=municipality).order_by("depth")
+    return levels.filter(depth__gt=0).first() or levels.first()
+
+
+def areas_for(
+    *, user, municipality: Municipality, level: SpatialLevel | None = None
+) -> QuerySet[Area]:
     require(user, Action.VIEW_PUBLIC, municipality)
     queryset = Area.objects.filter(municipality=municipality).select_related("level", "parent")
     if level is not None:
@@ -28,12 +62,363 @@ def areas_for(*, user, municipality: Municipality, level: SpatialLevel | None = 
     return queryset.order_by("level__depth", "key")
 
 
-def indicators_for(*, user, municipality: Municipality) -> QuerySet[Indicator]:
-    """Indicators a user may see: all internal ones for members, released ones for the public."""
-    from accounts.permissions import can
+def topics_for(*, user, municipality: Municipality) -> QuerySet[Topic]:
+    require(user, Action.VIEW_PUBLIC, municipality)
+    return Topic.objects.filter(municipality=municipality).order_by("order", "name")
 
-    queryset = Indicator.objects.filter(municipality=municipality).select_related("topic")
+
+def indicators_for(
+    *, user, municipality: Municipality, topic: str | None = None
+) -> QuerySet[Indicator]:
+    """Indicators a user may see: all internal ones for members, released ones for the public."""
+    queryset = (
+        Indicator.objects.filter(municipality=municipality)
+        .select_related("municipality", "topic")
+        .prefetch_related(Prefetch("valid_levels", queryset=SpatialLevel.objects.order_by("depth")))
+        .order_by("topic__order", "topic__name", "name")
+    )
+    if topic:
+        queryset = queryset.filter(topic__code=topic)
     if can(user, Action.VIEW_INTERNAL, municipality):
         return queryset
     require(user, Action.VIEW_PUBLIC, municipality)
-    return queryset.filter(releases__isnull=False).distinct()
+    return queryset.filter(pk__in=IndicatorRelease.objects.values("indicator_id"))
+
+
+def indicator_for(*, user, municipality: Municipality, pk: int) -> Indicator:
+    """One indicator the user may see; raises Indicator.DoesNotExist otherwise."""
+    return indicators_for(user=user, municipality=municipality).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class IndicatorYears:
+    years: list[int]  # years with values the user may see
+    released: list[int]
+
+
+def indicator_years(
+    *, user, municipality: Municipality, indicators: list[Indicator]
+) -> dict[int, IndicatorYears]:
+    """Years with values and released years per indicator, in two queries.
+
+    The public only learns of released years.
+    """
+    ids = [indicator.pk for indicator in indicators]
+    with_values: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, year in (
+        Value.objects.filter(indicator_id__in=ids).values_list("indicator_id", "year").distinct()
+    ):
+        with_values[indicator_id].add(year)
+    released: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, year in IndicatorRelease.objects.filter(indicator_id__in=ids).values_list(
+        "indicator_id", "year"
+    ):
+        released[indicator_id].add(year)
+    internal = can(user, Action.VIEW_INTERNAL, municipality)
+    result = {}
+    for pk in ids:
+        years = with_values[pk] if internal else with_values[pk] & released[pk]
+        result[pk] = IndicatorYears(years=sorted(years), released=sorted(released[pk]))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Values of one indicator, year and level
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    area_id: int
+    area_key: str
+    area_name: str
+    parent_key: str | None
+    shown: Shown
+
+
+@dataclass(frozen=True)
+class Reference:
+    area_key: str
+    area_name: str
+    shown: Shown
+
+    @property
+    def kind(self) -> str | None:
+        return None if self.shown.status == STATUS_MISSING else self.shown.origin
+
+
+@dataclass(frozen=True)
+class ValuesTable:
+    indicator: Indicator
+    year: int
+    level: SpatialLevel
+    released: bool
+    valid_for_level: bool
+    viewer_sees_suppressed: bool
+    rows: list[ValueRow]
+    reference: Reference | None  # the whole municipality
+    parents: list[Reference] = field(default_factory=list)  # the areas one level up
+
+
+def values_table(
+    *, user, indicator: Indicator, year: int, level: SpatialLevel, released: bool | None = None
+) -> ValuesTable:
+    """The values of every area of `level`, with the municipality and the parents as reference.
+
+    Everything passes the one suppression function. A fixed number of queries.
+    """
+    data = indicator_values(user=user, indicator=indicator, year=year)
+    rows_of_level = data.rows(level.pk)
+    rows = [
+        ValueRow(
+            area_id=area.id,
+            area_key=area.key,
+            area_name=area.name,
+            parent_key=data.areas[area.parent_id].key if area.parent_id in data.areas else None,
+            shown=shown,
+        )
+        for area, shown in rows_of_level
+    ]
+    reference = None
+    parents: list[Reference] = []
+    if level.depth > 0:
+        root = next((a for a in data.areas.values() if a.depth == 0), None)
+        if root is not None:
+            reference = Reference(
+                root.key, root.name, data.reference(root.id, [s for _a, s in rows_of_level])
+            )
+        by_parent: dict[int, list[Shown]] = defaultdict(list)
+        for area, shown in rows_of_level:
+            if area.parent_id is not None:
+                by_parent[area.parent_id].append(shown)
+        for parent_id in sorted(by_parent, key=lambda pk: data.areas[pk].key):
+            parent = data.areas[parent_id]
+            parents.append(
+                Reference(parent.key, parent.name, data.reference(parent_id, by_parent[parent_id]))
+            )
+    if released is None:
+        released = IndicatorRelease.objects.filter(indicator=indicator, year=year).exists()
+    valid_levels = list(indicator.valid_levels.all())
+    # Values aggregated upward stay valid above the finest valid level.
+    valid = not valid_levels or level.depth <= max(lv.depth for lv in valid_levels)
+    return ValuesTable(
+        indicator=indicator,
+        year=year,
+        level=level,
+        released=released,
+        valid_for_level=valid,
+        viewer_sees_suppressed=data.viewer_sees_suppressed,
+        rows=rows,
+        reference=reference,
+        parents=parents,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Size warnings
+
+
+@dataclass(frozen=True)
+class LevelWarning:
+    """Areas of a level that are too small for statistically sound and anonymous data."""
+
+    level: SpatialLevel
+    basis: str  # "children" or "population"
+    minimum: int
+    small_areas: list[str]
+    area_count: int
+    source: str  # the indicator and year, or "Area.population"
+
+    @property
+    def message(self) -> str:
+        names = ", ".join(self.small_areas[:5])
+        if len(self.small_areas) > 5:
+            names += ", …"
+        if self.basis == Indicator.SizeReference.CHILDREN:
+            text = _(
+                "%(count)d of %(total)d areas of this level have fewer than %(minimum)d children "
+                "of an age group (%(source)s): %(names)s. Values at this level may be "
+                "unreliable and are often suppressed."
+            )
+        else:
+            text = _(
+                "%(count)d of %(total)d areas of this level have fewer than %(minimum)d "
+                "inhabitants (%(source)s): %(names)s. Such areas rarely hold 50 children of an "
+                "age group; values at this level may be unreliable and are often suppressed."
+            )
+        return text % {
+            "count": len(self.small_areas),
+            "total": self.area_count,
+            "minimum": self.minimum,
+            "source": self.source,
+            "names": names,
+        }
+
+
+def minimum_population(municipality: Municipality) -> int:
+    """The inhabitants an area needs to hold `min_children_per_area` children of an age group."""
+    return math.ceil(municipality.min_children_per_area / AGE_GROUP_SHARE)
+
+
+def level_warnings(*, user, municipality: Municipality) -> dict[int, list[LevelWarning]]:
+    """Size warnings per level id (domain.md §3): by children counts and by inhabitants.
+
+    Uses the latest year of the indicators marked as size reference, and the areas' own
+    population where it is known. Four queries.
+    """
+    require(user, Action.VIEW_INTERNAL, municipality)
+    levels = {lv.pk: lv for lv in SpatialLevel.objects.filter(municipality=municipality)}
+    areas = list(
+        Area.objects.filter(municipality=municipality, level__depth__gt=0).values_list(
+            "id", "name", "level_id", "population"
+        )
+    )
+    size_indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(
+            municipality=municipality, size_reference__in=Indicator.SizeReference.values
+        )
+    }
+    counts: dict[int, dict[int, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+    for indicator_id, area_id, year, value, numerator in Value.objects.filter(
+        indicator_id__in=list(size_indicators), status=Value.Status.OK
+    ).values_list("indicator_id", "area_id", "year", "value", "numerator"):
+        indicator = size_indicators[indicator_id]
+        number = value if indicator.kind == Indicator.Kind.COUNT else numerator
+        if number is not None:
+            counts[indicator_id][year][area_id] = number
+
+    by_level: dict[int, list[tuple]] = defaultdict(list)
+    for area in areas:
+        by_level[area[2]].append(area)
+    warnings: dict[int, list[LevelWarning]] = defaultdict(list)
+    min_population = minimum_population(municipality)
+    for level_id, level_areas in by_level.items():
+        level = levels[level_id]
+        population = {a[0]: a[3] for a in level_areas if a[3] is not None}
+        source = _("population of the areas")
+        for indicator_id, years in counts.items():
+            indicator = size_indicators[indicator_id]
+            year = max(years)
+            numbers = {a[0]: years[year][a[0]] for a in level_areas if a[0] in years[year]}
+            if not numbers:
+                continue
+            if indicator.size_reference == Indicator.SizeReference.CHILDREN:
+                small = [
+                    a[1]
+                    for a in level_areas
+                    if numbers.get(a[0], math.inf) < (municipality.min_children_per_area)
+                ]
+                if small:
+                    warnings[level_id].append(
+                        LevelWarning(
+                            level=level,
+                            basis=Indicator.SizeReference.CHILDREN,
+                            minimum=municipality.min_children_per_area,
+                            small_areas=small,
+                            area_count=len(level_areas),
+                            source=f"{indicator} {year}",
+                        )
+                    )
+            elif not population:
+                population, source = numbers, f"{indicator} {year}"
+        small = [a[1] for a in level_areas if population.get(a[0], math.inf) < min_population]
+        if small:
+            warnings[level_id].append(
+                LevelWarning(
+                    level=level,
+                    basis=Indicator.SizeReference.POPULATION,
+                    minimum=min_population,
+                    small_areas=small,
+                    area_count=len(level_areas),
+                    source=source,
+                )
+            )
+    return dict(warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Release state and history
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    indicator: Indicator
+    years: list[tuple[int, bool]]  # (year, released)
+    missing_metadata: list[str]
+
+
+def release_overview(*, user, municipality: Municipality) -> list[ReleaseState]:
+    """For data admins: every indicator with its years, their release state and missing metadata."""
+    from .services.release import missing_metadata
+
+    require(user, Action.VIEW_INTERNAL, municipality)
+    indicators = list(indicators_for(user=user, municipality=municipality))
+    years = indicator_years(user=user, municipality=municipality, indicators=indicators)
+    return [
+        ReleaseState(
+            indicator=indicator,
+            years=[(y, y in years[indicator.pk].released) for y in years[indicator.pk].years],
+            missing_metadata=missing_metadata(indicator),
+        )
+        for indicator in indicators
+    ]
+
+
+def value_history(
+    *, user, indicator: Indicator, area: Area | None = None, year: int | None = None
+) -> QuerySet[ValueChange]:
+    """Changes of the values of an indicator, newest first: who, when, old and new.
+
+    Old values are raw numbers, small counts included, so only those who may see suppressed
+    values read them.
+    """
+    require(user, Action.VIEW_SUPPRESSED_VALUES, indicator.municipality)
+    queryset = ValueChange.objects.filter(indicator=indicator).select_related(
+        "area", "changed_by", "import_run"
+    )
+    if area is not None:
+        queryset = queryset.filter(area=area)
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    return queryset.order_by("-changed_at", "-pk")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class MetadataChange:
+    when: object
+    who: object
+    kind: str  # "+" created, "~" changed, "-" deleted
+    changes: list[FieldChange]
+
+
+def indicator_history(*, user, indicator: Indicator) -> list[MetadataChange]:
+    """Changes of an indicator's metadata, newest first, with old and new value of each field."""
+    require(user, Action.VIEW_INTERNAL, indicator.municipality)
+    records = list(indicator.history.select_related("history_user").order_by("-history_id"))
+    labels = {f.name: str(f.verbose_name) for f in Indicator._meta.get_fields() if f.concrete}
+    result = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [
+                FieldChange(c.field, labels.get(c.field, c.field), c.old, c.new)
+                for c in delta.changes
+            ]
+        result.append(
+            MetadataChange(
+                when=newer.history_date,
+                who=newer.history_user,
+                kind=newer.history_type,
+                changes=changes,
+            )
+        )
+    return result

@@ -1,18 +1,24 @@
 """Atlas pages of the internal area and the public landing page of a municipality: thin views."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from keck.shell import KeckApplication, MenuEntry
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
+from keck.shell import KeckApplication, MenuEntry
 
 from . import import_views, selectors
+from .models import Indicator
+from .services.catalogue import adopt_catalogue
+from .services.errors import AtlasError
+from .services.release import release, withdraw
 
 
 @login_required
@@ -21,16 +27,84 @@ def atlas_home(request):
     if not municipality:
         raise PermissionDenied(_("You are not a member of any municipality."))
     require(request.user, Action.VIEW_INTERNAL, municipality)
+    warnings = selectors.level_warnings(user=request.user, municipality=municipality)
+    levels = selectors.levels_for(user=request.user, municipality=municipality)
+    may_release = can(request.user, Action.RELEASE_ATLAS_DATA, municipality)
     return render(
         request,
         "atlas_data/home.html",
         {
             "municipality": municipality,
-            "levels": selectors.levels_for(user=request.user, municipality=municipality),
+            "levels": levels,
+            "level_warnings": [(level, warnings.get(level.pk, [])) for level in levels],
             "indicators": selectors.indicators_for(user=request.user, municipality=municipality),
             "may_edit": can(request.user, Action.EDIT_ATLAS_DATA, municipality),
+            "releases": (
+                selectors.release_overview(user=request.user, municipality=municipality)
+                if may_release
+                else None
+            ),
         },
     )
+
+
+@require_POST
+@login_required
+def adopt_starter_catalogue(request):
+    """Adopt the starter catalogue (all entries the data admin may edit) in one action."""
+    municipality = _current_municipality(request)
+    result = adopt_catalogue(municipality=municipality, user=request.user)
+    messages.success(
+        request,
+        _(
+            "Starter catalogue adopted: %(created)d indicators created, %(linked)d existing "
+            "indicators linked, %(completed)d completed, %(skipped)d skipped."
+        )
+        % {
+            "created": len(result.created),
+            "linked": len(result.linked),
+            "completed": len(result.completed),
+            "skipped": len(result.skipped),
+        },
+    )
+    return redirect("atlas:index")
+
+
+@require_POST
+@login_required
+def change_release(request, pk):
+    """Release one year of an indicator, or withdraw it (`action=withdraw`)."""
+    municipality = _current_municipality(request)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("municipality", "topic"), pk=pk, municipality=municipality
+    )
+    year = request.POST.get("year", "")
+    if not year.isdigit():
+        raise Http404
+    try:
+        if request.POST.get("action") == "withdraw":
+            withdraw(user=request.user, indicator=indicator, year=int(year))
+            messages.success(
+                request,
+                _("%(indicator)s %(year)s is internal again.")
+                % {"indicator": indicator, "year": year},
+            )
+        else:
+            release(user=request.user, indicator=indicator, year=int(year))
+            messages.success(
+                request,
+                _("%(indicator)s %(year)s is released to the public.")
+                % {"indicator": indicator, "year": year},
+            )
+    except AtlasError as exc:
+        messages.error(request, str(exc))
+    return redirect("atlas:index")
+
+
+def _current_municipality(request):
+    if not request.municipality:
+        raise PermissionDenied(_("You are not a member of any municipality."))
+    return request.municipality
 
 
 def public_atlas(request, slug):
@@ -57,6 +131,8 @@ class AtlasApp(KeckApplication):
     )
 
     index_path = path("", atlas_home, name="index")
+    catalogue_path = path("catalogue/adopt/", adopt_starter_catalogue, name="adopt_catalogue")
+    release_path = path("indicators/<int:pk>/release/", change_release, name="release")
     imports_path = path("imports/", import_views.import_list, name="imports")
     import_new_path = path("imports/new/", import_views.import_new, name="import_new")
     import_detail_path = path(

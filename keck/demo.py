@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.models import Municipality, Role
 from accounts.services import add_member, create_municipality
-from atlas_data.services import import_areas
+from atlas_data.services import import_areas, import_values
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "atlas_data" / "demo_data"
 DEMO_SLUG = "vechta"
@@ -52,4 +52,39 @@ def load_demo() -> Municipality:
         name_field="GEN",
         source_note=settings.KECK_BKG_SOURCE_NOTE,
     )
+    _load_demo_values(municipality)
     return municipality
+
+
+def _load_demo_values(municipality: Municipality) -> None:
+    """The published 2013 table of Vechta, its metadata from the starter catalogue, released."""
+    from django.contrib.auth import get_user_model
+
+    from atlas_data.models import Indicator
+    from atlas_data.services.catalogue import adopt_catalogue
+    from atlas_data.services.release import release
+
+    data_admin = get_user_model().objects.get(username="demo-data")
+    import_values(
+        municipality=municipality,
+        path=DEMO_DATA / "vechta_gemeinden_2013.csv",
+        level_name="Gemeinden",
+        year=2013,
+        user=data_admin,
+        source_note="Landkreis Vechta, Sozialdaten 2013",
+    )
+    # The two imported indicators carry the catalogue's names, so adopting completes them.
+    adopt_catalogue(
+        municipality=municipality,
+        user=data_admin,
+        codes=["anteil-unter-15", "anteil-nichtdeutsche-unter-15"],
+    )
+    for indicator in Indicator.objects.filter(
+        municipality=municipality,
+        catalogue_code__in=["anteil-unter-15", "anteil-nichtdeutsche-unter-15"],
+    ).select_related("municipality", "topic"):
+        if indicator.decimals != 2:
+            indicator.decimals = 2  # the table publishes two decimals: 16,15
+            indicator._history_user = data_admin
+            indicator.save(update_fields=["decimals"])
+        release(user=data_admin, indicator=indicator, year=2013)

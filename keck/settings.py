@@ -223,6 +223,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field "kind"; name their enums instead of letting hashes decide.
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorKindEnum": "atlas_data.models.Indicator.Kind",
+        "ImportRunKindEnum": "atlas_data.models.ImportRun.Kind",
+    },
 }
 
 LOGGING = {

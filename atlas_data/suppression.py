@@ -1,0 +1,550 @@
+"""The one place that decides which atlas numbers may be shown to whom (domain.md §3, Datenschutz).
+
+Every number that leaves the atlas (pages, API, exports, reports, charts, bookmarks) comes out of
+`shown_values`, a pure function over plain data, or out of `indicator_values`, its thin wrapper
+that loads one indicator and year from the database for a viewer. There is no second path.
+
+Primary suppression hides small counts (0–threshold, or 1–threshold where the municipality shows
+zeros), shares and rates whose numerator or denominator is such a count, means over a small
+number of people, and everything delivered as `k. A.`.
+
+Secondary suppression makes sure no hidden number can be recovered by subtraction. The threat
+model: a viewer sees every visible number of the indicator and year on all levels and knows that
+an area's count is the sum of the counts of the areas below it (for shares and rates: that the
+numerators add up, assuming the denominators, e.g. population counts, are known from elsewhere).
+Hidden counts are unknown non-negative numbers. A hidden number is recoverable when these
+equations leave it a single possible value. Suppression therefore runs over the whole tree of
+areas at once, never over one level alone, or one request could undo another.
+
+Each area lies in at most two equations (as a child of its parent, as the parent of its
+children) and the areas form a tree, so the equations form a network matrix. For such systems a
+hidden cell keeps more than one possible value exactly when there is a chain through it that
+changes hidden cells by ±1, keeps every equation balanced, runs from one loose end to another and
+lowers only cells whose value is above zero. `_Table.determined` searches for that chain;
+`_protect` hides the next-smallest sibling (else the parent, or a child of a hidden parent) until
+every hidden cell has one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .aggregation import (
+    COUNT,
+    MEAN,
+    MISSING,
+    OK,
+    PUBLISHED,
+    RATE,
+    SHARE,
+    SOURCE_SUPPRESSED,
+    UNWEIGHTED_MEAN,
+    AreaNode,
+    Cell,
+    complete_tree,
+    unweighted_mean,
+)
+
+SUPPRESSED_TEXT = "k. A."
+MISSING_TEXT = "–"
+
+# Output statuses
+STATUS_OK = "ok"
+STATUS_SUPPRESSED = "suppressed"
+STATUS_MISSING = "missing"
+
+# Why a number is hidden; only those who may see suppressed values learn it, because telling a
+# primary (small) from a secondary (larger) cell would narrow the small one down.
+SMALL_COUNT = "small_count"
+SMALL_NUMERATOR = "small_numerator"
+SMALL_DENOMINATOR = "small_denominator"
+AT_SOURCE = "source"
+SECONDARY = "secondary"
+
+# Units written after the number; longer units ("je 1.000 Kinder") belong in a column header.
+SYMBOL_UNITS = frozenset({"%", "‰", "m²", "€"})
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A municipality's data protection settings."""
+
+    threshold: int = 3
+    suppress_zero: bool = True
+
+    @classmethod
+    def of(cls, municipality) -> Rules:
+        return cls(
+            threshold=municipality.suppression_threshold,
+            suppress_zero=municipality.suppress_zero,
+        )
+
+    def is_small(self, number: float | None) -> bool:
+        if number is None:
+            return False
+        lowest = 0 if self.suppress_zero else 1
+        return lowest <= number <= self.threshold
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a viewer gets for one area: a number or none, its German text and its status."""
+
+    value: float | None
+    display: str
+    status: str
+    suppressed_but_visible: bool = False
+    origin: str | None = None  # published / computed / unweighted_mean
+    reason: str | None = None  # only for viewers who may see suppressed values
+    parts: int | None = None
+    parts_total: int | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# German numbers
+
+
+def format_number(value: float, *, decimals: int = 1, unit: str = "", kind: str = "") -> str:
+    """`16,15`, `1.583`, `4,6 %`: German separators, half-up rounding to `decimals` places.
+
+    Counts are whole numbers, so they show no decimals unless a value really has a fraction.
+    """
+    if kind == COUNT and float(value).is_integer():
+        decimals = 0
+    # Through a fixed 10-decimal string so that float noise (16.344999999999998) rounds as the
+    # number that was meant.
+    number = Decimal(f"{value:.10f}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if number == 0:
+        number = abs(number)
+    sign = "-" if number < 0 else ""
+    whole, _dot, fraction = f"{abs(number):f}".partition(".")
+    text = sign + f"{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "")
+    if unit in SYMBOL_UNITS:
+        text = f"{text} {unit}"
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# The pure decision
+
+
+def shown_values(
+    cells: Mapping[int, Cell],
+    *,
+    kind: str,
+    rules: Rules,
+    viewer_sees_suppressed: bool,
+    decimals: int = 1,
+    unit: str = "",
+) -> dict[int, Shown]:
+    """What a viewer may see of every cell of one indicator and year (the whole tree of areas).
+
+    `cells` maps area ids to cells (stored, computed or missing) whose `parent_id` links the
+    tree. Data admins (`viewer_sees_suppressed`) get true values marked as suppressed; everyone
+    else gets `k. A.` and no number.
+    """
+    hidden = protect(cells, kind=kind, rules=rules)
+    result = {}
+    for area_id, cell in cells.items():
+        result[area_id] = _present(
+            cell,
+            hidden.get(area_id),
+            viewer_sees_suppressed=viewer_sees_suppressed,
+            decimals=decimals,
+            unit=unit,
+            kind=kind,
+        )
+    return result
+
+
+def protect(cells: Mapping[int, Cell], *, kind: str, rules: Rules) -> dict[int, str]:
+    """The cells that must be hidden, with the reason, for every viewer alike."""
+    hidden: dict[int, str] = {}
+    for area_id, cell in cells.items():
+        reason = primary_reason(cell, kind=kind, rules=rules)
+        if reason:
+            hidden[area_id] = reason
+    table = _Table(cells, kind=kind)
+    for area_id in table.secondary(set(hidden)):
+        hidden.setdefault(area_id, SECONDARY)
+    return hidden
+
+
+def primary_reason(cell: Cell, *, kind: str, rules: Rules) -> str | None:
+    """Why this cell must be hidden on its own, or None."""
+    if cell.status == SOURCE_SUPPRESSED:
+        return AT_SOURCE
+    if not cell.has_value:
+        return None
+    if kind == COUNT and rules.is_small(cell.value):
+        return SMALL_COUNT
+    if kind in (SHARE, RATE):
+        if rules.is_small(cell.numerator):
+            return SMALL_NUMERATOR
+        if rules.is_small(cell.denominator):
+            return SMALL_DENOMINATOR
+    if kind == MEAN and rules.is_small(cell.denominator):
+        # A mean over one to three people tells their individual values.
+        return SMALL_DENOMINATOR
+    return None
+
+
+def _quantity(cell: Cell, kind: str) -> float | None:
+    """The count that the equations between areas are about, or None where there is none."""
+    if not cell.has_value:
+        return None
+    if kind == COUNT:
+        return cell.value
+    if kind in (SHARE, RATE):
+        return cell.numerator
+    # Means and indices do not add up between areas; their secondary protection is the
+    # primary rule on the denominator.
+    return None
+
+
+class _Table:
+    """The equations `parent = sum of children` over the tree, and the search for safe chains."""
+
+    def __init__(self, cells: Mapping[int, Cell], *, kind: str):
+        self.cells = cells
+        self.quantity = {area_id: _quantity(cell, kind) for area_id, cell in cells.items()}
+        self.parent = {area_id: cell.parent_id for area_id, cell in cells.items()}
+        # Areas without a value take part as known zeros: a computed total leaves them out and a
+        # published total is assumed to contain nothing for them.
+        self.members: dict[int, list[int]] = defaultdict(list)
+        for area_id, cell in cells.items():
+            if cell.parent_id in cells and cell.status != MISSING:
+                self.members[cell.parent_id].append(area_id)
+        self.equation = {parent_id: self._has_equation(parent_id) for parent_id in self.members}
+        self.depth = {area_id: self._depth(area_id) for area_id in cells}
+        self.hidden: set[int] = set()
+        self._memo: dict[tuple, bool] = {}
+
+    def _has_equation(self, parent_id: int) -> bool:
+        parent = self.cells[parent_id]
+        if self.quantity[parent_id] is None and parent.status != SOURCE_SUPPRESSED:
+            return False
+        return all(
+            self.quantity[child] is not None or self.cells[child].status == SOURCE_SUPPRESSED
+            for child in self.members[parent_id]
+        )
+
+    def _depth(self, area_id: int) -> int:
+        depth, current, seen = 0, self.parent[area_id], {area_id}
+        while current in self.cells and current not in seen:
+            seen.add(current)
+            depth += 1
+            current = self.parent[current]
+        return depth
+
+    # ---- the chain search ------------------------------------------------------------------
+
+    def _in_equation(self, area_id: int) -> bool:
+        return bool(self.equation.get(area_id) or self.equation.get(self.parent[area_id]))
+
+    def _movable(self, area_id: int, sign: int) -> bool:
+        """May this hidden cell change by `sign`? Raising always works, lowering needs > 0.
+
+        A number suppressed at source is unknown to us, so it is assumed to be zero.
+        """
+        if sign > 0:
+            return True
+        quantity = self.quantity[area_id]
+        return quantity is not None and quantity > 0
+
+    def _down(self, area_id: int, sign: int) -> bool:
+        """Can the equation below `area_id` absorb its change by `sign` through hidden children?"""
+        if not self.equation.get(area_id):
+            return True
+        key = ("down", area_id, sign)
+        if key not in self._memo:
+            self._memo[key] = any(
+                child in self.hidden and self._movable(child, sign) and self._down(child, sign)
+                for child in self.members[area_id]
+            )
+        return self._memo[key]
+
+    def _up(self, area_id: int, sign: int) -> bool:
+        """Can the equation above `area_id` absorb its change: through the parent or a sibling?"""
+        parent = self.parent[area_id]
+        if parent not in self.cells or not self.equation.get(parent):
+            return True
+        key = ("up", area_id, sign)
+        if key not in self._memo:
+            through_parent = (
+                parent in self.hidden and self._movable(parent, sign) and self._up(parent, sign)
+            )
+            self._memo[key] = through_parent or any(
+                sibling != area_id
+                and sibling in self.hidden
+                and self._movable(sibling, -sign)
+                and self._down(sibling, -sign)
+                for sibling in self.members[parent]
+            )
+        return self._memo[key]
+
+    def determined(self, area_id: int) -> bool:
+        """Would the visible numbers leave this hidden cell a single possible value?"""
+        if not self._in_equation(area_id):
+            return False
+        return not any(
+            self._movable(area_id, sign) and self._down(area_id, sign) and self._up(area_id, sign)
+            for sign in (1, -1)
+        )
+
+    # ---- adding suppressions -----------------------------------------------------------------
+
+    def _smallest(self, candidates: Iterable[int]) -> int | None:
+        """The visible candidate with the smallest count, preferring counts above zero.
+
+        A hidden zero could only ever be raised; a positive count can move both ways and so
+        protects more.
+        """
+        visible = [c for c in candidates if c not in self.hidden]
+        positive = [c for c in visible if (self.quantity[c] or 0) > 0]
+        pool = positive or visible
+        if not pool:
+            return None
+        return min(pool, key=lambda c: (self.quantity[c] or 0, c))
+
+    def _repair_down(self, area_id: int, sign: int) -> int | None:
+        """A cell to hide so that the children of `area_id` can absorb its change by `sign`."""
+        movable = [c for c in self.members[area_id] if self._movable(c, sign)]
+        target = self._smallest(movable)
+        if target is not None:
+            return target
+        for child in movable:  # all hidden already: the trouble lies further down
+            if not self._down(child, sign):
+                target = self._repair_down(child, sign)
+                if target is not None:
+                    return target
+        return None
+
+    def _repair_up(self, area_id: int, sign: int) -> int | None:
+        """A cell to hide next to `area_id`: the next-smallest sibling, else below a hidden
+        sibling, else the parent (or above it)."""
+        parent = self.parent[area_id]
+        siblings = [c for c in self.members[parent] if c != area_id and self._movable(c, -sign)]
+        target = self._smallest(siblings)
+        if target is not None:
+            return target
+        for sibling in siblings:
+            if not self._down(sibling, -sign):
+                target = self._repair_down(sibling, -sign)
+                if target is not None:
+                    return target
+        if not self._movable(parent, sign):
+            return None
+        if parent not in self.hidden:
+            return parent
+        return self._repair_up(parent, sign)
+
+    def _fix(self, area_id: int) -> list[int]:
+        signs = [s for s in (1, -1) if self._movable(area_id, s)]
+        down_ok = [s for s in signs if self._down(area_id, s)]
+        target = None
+        # A hidden parent whose children are all visible is their sum: hide a child first.
+        repair = self._repair_up if down_ok else self._repair_down
+        for sign in down_ok or signs:
+            target = repair(area_id, sign)
+            if target is not None:
+                break
+        if target is not None:
+            return [target]
+        # No single cell found: hide every visible cell that shares an equation with this one.
+        parent = self.parent[area_id]
+        around = list(self.members.get(area_id, ()))
+        if parent in self.cells:
+            around += [parent, *self.members[parent]]
+        around = [c for c in around if c not in self.hidden and c != area_id]
+        if around:
+            return around
+        # Nothing visible next to it any more: hide every visible cell of the tree that takes
+        # part in an equation. Safe, and only reachable in degenerate tables.
+        return [c for c in self.cells if c not in self.hidden and self._in_equation(c)]
+
+    def secondary(self, primary: set[int]) -> set[int]:
+        """The additional cells to hide so that no hidden cell is recoverable."""
+        self.hidden = set(primary)
+        while True:
+            self._memo.clear()
+            # Finest level first: fixes there (hiding a sibling) are cheaper than at the top.
+            order = sorted(self.hidden, key=lambda c: (-self.depth[c], self.quantity[c] or 0, c))
+            exposed = next((c for c in order if self.determined(c)), None)
+            if exposed is None:
+                return self.hidden - primary
+            additions = self._fix(exposed)
+            if not additions:
+                return self.hidden - primary
+            self.hidden.update(additions)
+
+
+def _present(
+    cell: Cell,
+    reason: str | None,
+    *,
+    viewer_sees_suppressed: bool,
+    decimals: int,
+    unit: str,
+    kind: str,
+) -> Shown:
+    common = {"origin": cell.origin, "parts": cell.parts, "parts_total": cell.parts_total}
+    if reason is not None:
+        if viewer_sees_suppressed and cell.has_value:
+            return Shown(
+                value=cell.value,
+                display=format_number(cell.value, decimals=decimals, unit=unit, kind=kind),
+                status=STATUS_SUPPRESSED,
+                suppressed_but_visible=True,
+                reason=reason,
+                **common,
+            )
+        return Shown(
+            value=None,
+            display=SUPPRESSED_TEXT,
+            status=STATUS_SUPPRESSED,
+            reason=reason if viewer_sees_suppressed else None,
+            **common,
+        )
+    if not cell.has_value:
+        return Shown(value=None, display=MISSING_TEXT, status=STATUS_MISSING)
+    return Shown(
+        value=cell.value,
+        display=format_number(cell.value, decimals=decimals, unit=unit, kind=kind),
+        status=STATUS_OK,
+        **common,
+    )
+
+
+def mean_reference(
+    shown: Iterable[Shown], *, decimals: int, unit: str, total: int | None = None
+) -> Shown:
+    """An unweighted mean of the numbers a viewer sees, labelled as such.
+
+    Only the viewer's visible numbers go in, so the mean can never reveal a hidden one.
+    """
+    shown = list(shown)
+    # For data admins this includes the suppressed numbers they see anyway.
+    mean, count = unweighted_mean(s.value for s in shown if s.value is not None)
+    if mean is None:
+        return Shown(value=None, display=MISSING_TEXT, status=STATUS_MISSING)
+    return Shown(
+        value=mean,
+        display=format_number(mean, decimals=decimals, unit=unit),
+        status=STATUS_OK,
+        origin=UNWEIGHTED_MEAN,
+        parts=count,
+        parts_total=len(shown) if total is None else total,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The database wrapper
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    id: int
+    key: str
+    name: str
+    level_id: int
+    depth: int
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class IndicatorValues:
+    """One indicator and year as one viewer may see it, for every area of the municipality."""
+
+    indicator: object
+    year: int
+    areas: dict[int, AreaInfo]
+    shown: dict[int, Shown]
+    viewer_sees_suppressed: bool
+
+    def rows(self, level_id: int) -> list[tuple[AreaInfo, Shown]]:
+        """The areas of one level in key order with what the viewer sees."""
+        areas = sorted(
+            (area for area in self.areas.values() if area.level_id == level_id),
+            key=lambda area: area.key,
+        )
+        return [(area, self.shown[area.id]) for area in areas]
+
+    def reference(self, area_id: int, members: list[Shown]) -> Shown:
+        """The value of `area_id` as the reference of `members` (areas below it).
+
+        A stored or computed value is taken as it is (suppressed or not). Only where neither
+        exists for a share, rate, mean or index, the unweighted mean of the members is used.
+        """
+        shown = self.shown[area_id]
+        if shown.status != STATUS_MISSING or self.indicator.kind == COUNT:
+            return shown
+        return mean_reference(members, decimals=self.indicator.decimals, unit=self.indicator.unit)
+
+
+def indicator_values(*, user, indicator, year: int) -> IndicatorValues:
+    """Every area's value of `indicator` in `year` as `user` may see it (None: the public).
+
+    Members see drafts, the public only released indicator years. Runs a fixed number of
+    queries however many areas the municipality has.
+    """
+    from accounts.permissions import Action, can, require
+
+    from .models import Area, IndicatorRelease, Value
+
+    municipality = indicator.municipality
+    if not can(user, Action.VIEW_INTERNAL, municipality):
+        require(user, Action.VIEW_PUBLIC, municipality)
+        if not IndicatorRelease.objects.filter(indicator=indicator, year=year).exists():
+            raise PermissionDenied(
+                _("This indicator has not been released for %(year)s.") % {"year": year}
+            )
+    areas = {
+        row[0]: AreaInfo(*row)
+        for row in Area.objects.filter(municipality=municipality).values_list(
+            "id", "key", "name", "level_id", "level__depth", "parent_id"
+        )
+    }
+    stored = {}
+    for area_id, value, numerator, denominator, status in Value.objects.filter(
+        indicator=indicator, year=year, area__municipality=municipality
+    ).values_list("area_id", "value", "numerator", "denominator", "status"):
+        if status == Value.Status.SOURCE_SUPPRESSED:
+            cell_status = SOURCE_SUPPRESSED
+        elif value is None:
+            cell_status = MISSING
+        else:
+            cell_status = OK
+        stored[area_id] = Cell(
+            area_id=area_id,
+            parent_id=areas[area_id].parent_id,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            status=cell_status,
+            origin=None if cell_status == MISSING else PUBLISHED,
+        )
+    cells = complete_tree(
+        areas=[AreaNode(a.id, a.parent_id, a.depth) for a in areas.values()],
+        stored=stored,
+        kind=indicator.kind,
+        rate_base=indicator.rate_base,
+    )
+    sees = can(user, Action.VIEW_SUPPRESSED_VALUES, municipality)
+    shown = shown_values(
+        cells,
+        kind=indicator.kind,
+        rules=Rules.of(municipality),
+        viewer_sees_suppressed=sees,
+        decimals=indicator.decimals,
+        unit=indicator.unit,
+    )
+    return IndicatorValues(
+        indicator=indicator, year=year, areas=areas, shown=shown, viewer_sees_suppressed=sees
+    )

@@ -292,34 +292,30 @@ def level_warnings(*, user, municipality: Municipality) -> dict[int, list[LevelW
         by_level[area[2]].append(area)
     warnings: dict[int, list[LevelWarning]] = defaultdict(list)
     min_population = minimum_population(municipality)
+    min_children = municipality.min_children_per_area
     for level_id, level_areas in by_level.items():
         level = levels[level_id]
         population = {a[0]: a[3] for a in level_areas if a[3] is not None}
         source = _("population of the areas")
         for indicator_id, years in counts.items():
             indicator = size_indicators[indicator_id]
-            year = max(years)
-            numbers = {a[0]: years[year][a[0]] for a in level_areas if a[0] in years[year]}
+            year, numbers = _latest_numbers(years, [a[0] for a in level_areas])
             if not numbers:
                 continue
             if indicator.size_reference == Indicator.SizeReference.CHILDREN:
-                small = [
-                    a[1]
-                    for a in level_areas
-                    if numbers.get(a[0], math.inf) < (municipality.min_children_per_area)
-                ]
+                small = [a[1] for a in level_areas if numbers.get(a[0], math.inf) < min_children]
                 if small:
                     warnings[level_id].append(
                         LevelWarning(
                             level=level,
                             basis=Indicator.SizeReference.CHILDREN,
-                            minimum=municipality.min_children_per_area,
+                            minimum=min_children,
                             small_areas=small,
                             area_count=len(level_areas),
                             source=f"{indicator} {year}",
                         )
                     )
-            elif not population:
+            elif not population:  # the areas' own population wins over an indicator
                 population, source = numbers, f"{indicator} {year}"
         small = [a[1] for a in level_areas if population.get(a[0], math.inf) < min_population]
         if small:
@@ -334,6 +330,17 @@ def level_warnings(*, user, municipality: Municipality) -> dict[int, list[LevelW
                 )
             )
     return dict(warnings)
+
+
+def _latest_numbers(
+    years: dict[int, dict[int, float]], area_ids: list[int]
+) -> tuple[int | None, dict[int, float]]:
+    """The numbers of the latest year that has any for these areas."""
+    for year in sorted(years, reverse=True):
+        numbers = {pk: years[year][pk] for pk in area_ids if pk in years[year]}
+        if numbers:
+            return year, numbers
+    return None, {}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -113,11 +113,17 @@ def public_atlas(request, slug):
     if not can(request.user, Action.VIEW_PUBLIC, municipality):
         raise Http404
     levels = selectors.levels_for(user=request.user, municipality=municipality)
-    indicators = selectors.indicators_for(user=None, municipality=municipality)
+    # The public page shows the public view, also to members who are logged in.
+    indicators = list(selectors.indicators_for(user=None, municipality=municipality))
+    years = selectors.indicator_years(user=None, municipality=municipality, indicators=indicators)
     return render(
         request,
         "atlas_data/public_home.html",
-        {"municipality": municipality, "levels": levels, "indicators": indicators},
+        {
+            "municipality": municipality,
+            "levels": levels,
+            "indicators": [(indicator, years[indicator.pk].years) for indicator in indicators],
+        },
     )
 
 

@@ -352,11 +352,12 @@ class ReleaseState:
     indicator: Indicator
     years: list[tuple[int, bool]]  # (year, released)
     missing_metadata: list[str]
+    may_release: bool  # a data admin limited to topics may not release every indicator
 
 
 def release_overview(*, user, municipality: Municipality) -> list[ReleaseState]:
     """For data admins: every indicator with its years, their release state and missing metadata."""
-    from .services.release import missing_metadata
+    from .services.release import missing_metadata, topic_of
 
     require(user, Action.VIEW_INTERNAL, municipality)
     indicators = list(indicators_for(user=user, municipality=municipality))
@@ -366,6 +367,9 @@ def release_overview(*, user, municipality: Municipality) -> list[ReleaseState]:
             indicator=indicator,
             years=[(y, y in years[indicator.pk].released) for y in years[indicator.pk].years],
             missing_metadata=missing_metadata(indicator),
+            may_release=can(
+                user, Action.RELEASE_ATLAS_DATA, municipality, topic=topic_of(indicator)
+            ),
         )
         for indicator in indicators
     ]

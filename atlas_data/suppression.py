@@ -21,16 +21,20 @@ children) and the areas form a tree, so the equations form a network matrix. For
 hidden cell keeps more than one possible value exactly when there is a chain through it that
 changes hidden cells by ±1, keeps every equation balanced, runs from one loose end to another and
 lowers only cells whose value is above zero. `_Table.determined` searches for that chain;
-`_protect` hides the next-smallest sibling (else the parent, or a child of a hidden parent) until
-every hidden cell has one.
+`_Table.secondary` hides the next-smallest sibling (else a child of a hidden sibling or parent,
+else the parent) until every hidden cell has one. Areas shown as `–` count as holding nothing,
+and what the source delivered as `k. A.` is assumed to be zero: both only make the check
+stricter. Means and indices do not add up between areas and get primary suppression only.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -50,6 +54,9 @@ from .aggregation import (
     complete_tree,
     unweighted_mean,
 )
+
+if TYPE_CHECKING:
+    from .models import Indicator
 
 SUPPRESSED_TEXT = "k. A."
 MISSING_TEXT = "–"
@@ -370,19 +377,30 @@ class _Table:
         return [c for c in self.cells if c not in self.hidden and self._in_equation(c)]
 
     def secondary(self, primary: set[int]) -> set[int]:
-        """The additional cells to hide so that no hidden cell is recoverable."""
+        """The additional cells to hide so that no hidden cell is recoverable.
+
+        Hiding more cells never makes a safe cell recoverable again (its chain stays), so each
+        cell is settled once, finest level first, and only newly hidden cells join the queue.
+        """
         self.hidden = set(primary)
-        while True:
-            self._memo.clear()
-            # Finest level first: fixes there (hiding a sibling) are cheaper than at the top.
-            order = sorted(self.hidden, key=lambda c: (-self.depth[c], self.quantity[c] or 0, c))
-            exposed = next((c for c in order if self.determined(c)), None)
-            if exposed is None:
-                return self.hidden - primary
-            additions = self._fix(exposed)
-            if not additions:
-                return self.hidden - primary
-            self.hidden.update(additions)
+
+        def rank(area_id: int) -> tuple:
+            return (-self.depth[area_id], self.quantity[area_id] or 0, area_id)
+
+        queue = [(rank(c), c) for c in self.hidden]
+        heapq.heapify(queue)
+        while queue:
+            _rank, area_id = heapq.heappop(queue)
+            while self.determined(area_id):
+                additions = self._fix(area_id)
+                if not additions:
+                    break
+                self.hidden.update(additions)
+                # Chains found so far stay valid; only the failures may now have one.
+                self._memo = {key: found for key, found in self._memo.items() if found}
+                for added in additions:
+                    heapq.heappush(queue, (rank(added), added))
+        return self.hidden - primary
 
 
 def _present(
@@ -462,7 +480,7 @@ class AreaInfo:
 class IndicatorValues:
     """One indicator and year as one viewer may see it, for every area of the municipality."""
 
-    indicator: object
+    indicator: Indicator
     year: int
     areas: dict[int, AreaInfo]
     shown: dict[int, Shown]
@@ -488,7 +506,7 @@ class IndicatorValues:
         return mean_reference(members, decimals=self.indicator.decimals, unit=self.indicator.unit)
 
 
-def indicator_values(*, user, indicator, year: int) -> IndicatorValues:
+def indicator_values(*, user, indicator: Indicator, year: int) -> IndicatorValues:
     """Every area's value of `indicator` in `year` as `user` may see it (None: the public).
 
     Members see drafts, the public only released indicator years. Runs a fixed number of

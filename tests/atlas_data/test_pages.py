@@ -125,6 +125,15 @@ def test_data_admins_see_release_buttons_per_year(client, vechta, u15, data_admi
     assert 'name="action" value="withdraw"' in page
 
 
+def test_data_admins_of_other_topics_see_the_release_state_without_buttons(
+    client, vechta, u15, data_admin
+):
+    client.force_login(data_admin(vechta, topics=["gesundheit"]))
+    page = client.get(HOME).content.decode()
+    assert release_url(u15) not in page
+    assert "2013 ✓" in page
+
+
 def test_withdraw_and_release_through_the_page(client, vechta, u15, data_admin):
     client.force_login(data_admin(vechta))
     client.post(release_url(u15), {"year": "2013", "action": "withdraw"})

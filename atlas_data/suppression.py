@@ -149,6 +149,7 @@ def shown_values(
     viewer_sees_suppressed: bool,
     decimals: int = 1,
     unit: str = "",
+    rate_base: float = 100,
 ) -> dict[int, Shown]:
     """What a viewer may see of every cell of one indicator and year (the whole tree of areas).
 
@@ -156,7 +157,7 @@ def shown_values(
     tree. Data admins (`viewer_sees_suppressed`) get true values marked as suppressed; everyone
     else gets `k. A.` and no number.
     """
-    hidden = protect(cells, kind=kind, rules=rules)
+    hidden = protect(cells, kind=kind, rules=rules, rate_base=rate_base)
     result = {}
     for area_id, cell in cells.items():
         result[area_id] = _present(
@@ -170,14 +171,16 @@ def shown_values(
     return result
 
 
-def protect(cells: Mapping[int, Cell], *, kind: str, rules: Rules) -> dict[int, str]:
+def protect(
+    cells: Mapping[int, Cell], *, kind: str, rules: Rules, rate_base: float = 100
+) -> dict[int, str]:
     """The cells that must be hidden, with the reason, for every viewer alike."""
     hidden: dict[int, str] = {}
     for area_id, cell in cells.items():
         reason = primary_reason(cell, kind=kind, rules=rules)
         if reason:
             hidden[area_id] = reason
-    table = _Table(cells, kind=kind)
+    table = _Table(cells, kind=kind, rate_base=rate_base)
     for area_id in table.secondary(set(hidden)):
         hidden.setdefault(area_id, SECONDARY)
     return hidden
@@ -218,7 +221,7 @@ def _quantity(cell: Cell, kind: str) -> float | None:
 class _Table:
     """The equations `parent = sum of children` over the tree, and the search for safe chains."""
 
-    def __init__(self, cells: Mapping[int, Cell], *, kind: str):
+    def __init__(self, cells: Mapping[int, Cell], *, kind: str, rate_base: float = 100):
         self.cells = cells
         self.quantity = {area_id: _quantity(cell, kind) for area_id, cell in cells.items()}
         self.parent = {area_id: cell.parent_id for area_id, cell in cells.items()}
@@ -228,10 +231,26 @@ class _Table:
         for area_id, cell in cells.items():
             if cell.parent_id in cells and cell.status != MISSING:
                 self.members[cell.parent_id].append(area_id)
+        if kind in (SHARE, RATE):
+            self._derive_parent_numerators(rate_base)
         self.equation = {parent_id: self._has_equation(parent_id) for parent_id in self.members}
         self.depth = {area_id: self._depth(area_id) for area_id in cells}
         self.hidden: set[int] = set()
         self._memo: dict[tuple, bool] = {}
+
+    def _derive_parent_numerators(self, rate_base: float) -> None:
+        """A published share without numerator still tells it: share × the children's
+        denominators. Taken as known so that the children's numerators stay protected."""
+        for parent_id, members in self.members.items():
+            parent = self.cells[parent_id]
+            if self.quantity[parent_id] is not None or not parent.has_value:
+                continue
+            children = [self.cells[c] for c in members]
+            if children and all(
+                c.numerator is not None and c.denominator is not None for c in children
+            ):
+                denominator = sum(c.denominator for c in children)
+                self.quantity[parent_id] = parent.value * denominator / rate_base
 
     def _has_equation(self, parent_id: int) -> bool:
         parent = self.cells[parent_id]
@@ -562,6 +581,7 @@ def indicator_values(*, user, indicator: Indicator, year: int) -> IndicatorValue
         viewer_sees_suppressed=sees,
         decimals=indicator.decimals,
         unit=indicator.unit,
+        rate_base=indicator.rate_base,
     )
     return IndicatorValues(
         indicator=indicator, year=year, areas=areas, shown=shown, viewer_sees_suppressed=sees

@@ -161,6 +161,12 @@ def test_a_share_with_a_small_numerator_hides_a_sibling_share_when_the_parent_is
     assert protect(cells, kind="share", rules=Rules()) == {1: SMALL_NUMERATOR, 2: SECONDARY}
 
 
+def test_a_published_parent_share_without_numerator_still_protects_the_childrens_numerators():
+    # 16 % of the 340 in the areas below tells the viewer the parent's numerator.
+    cells = family(16.0, [(2, 40), (30, 100), (50, 200)], kind="share")
+    assert protect(cells, kind="share", rules=Rules()) == {1: SMALL_NUMERATOR, 2: SECONDARY}
+
+
 def test_published_shares_without_counts_are_only_hidden_where_the_source_hid_them():
     cells = family(16.15, [17.53, "k. A.", 16.63], kind="share")
     assert protect(cells, kind="share", rules=Rules()) == {2: AT_SOURCE}

@@ -342,3 +342,124 @@ class ImportRun(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.progress / self.total) if self.total else 0
+
+
+class Bookmark(models.Model):
+    """A saved atlas view (Lesezeichen) with an interpretation; may be published to the public."""
+
+    class View(models.TextChoices):
+        MAP = "map", _("Map")
+        TABLE = "table", _("Table")
+        CHART = "chart", _("Chart")
+        REPORT = "report", _("Area report")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="bookmarks",
+        verbose_name=_("municipality"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    interpretation = models.TextField(_("interpretation"), blank=True)
+    view = models.CharField(_("view"), max_length=10, choices=View.choices, default=View.MAP)
+    # The whole view state (level, indicators, year, classification, chart type, areas …) as the
+    # query parameters of the view's URL, so that the bookmark reproduces the view exactly.
+    state = models.JSONField(_("view state"), default=dict, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
+        ordering = ["-updated"]
+
+    def __str__(self):
+        return self.title
+
+
+class PoiCategory(models.Model):
+    """A category of points of interest; a municipality-editable tree (Kita, Grundschule …)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="poi_categories",
+        verbose_name=_("municipality"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+    icon = models.CharField(_("icon"), max_length=60, blank=True)
+    color = models.CharField(_("colour"), max_length=7, default="#1d5c7a")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("POI category")
+        verbose_name_plural = _("POI categories")
+        ordering = ["municipality", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="unique_poi_category"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Poi(models.Model):
+    """A point of interest: an institution or offer at an address (Institutionenwissen)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="pois", verbose_name=_("municipality")
+    )
+    category = models.ForeignKey(
+        PoiCategory, on_delete=models.PROTECT, related_name="pois", verbose_name=_("category")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    # WGS 84 (EPSG:4326); imports reproject projected coordinates.
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    capacity = models.PositiveIntegerField(_("capacity (places)"), null=True, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
+    target_age_min = models.PositiveSmallIntegerField(_("target age from"), null=True, blank=True)
+    target_age_max = models.PositiveSmallIntegerField(_("target age to"), null=True, blank=True)
+    target_group = models.CharField(_("target group"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    concept_notes = models.TextField(_("notes on the concept"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    is_released = models.BooleanField(_("released"), default=False)
+    areas = models.ManyToManyField(Area, blank=True, related_name="pois", verbose_name=_("areas"))
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("point of interest")
+        verbose_name_plural = _("points of interest")
+        ordering = ["municipality", "category__order", "name"]
+        indexes = [models.Index(fields=["municipality", "category"])]
+
+    def __str__(self):
+        return self.name

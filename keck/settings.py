@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
+    "leaflet",  # ships Leaflet's JS and CSS as static files
     "viewflow",
     "viewflow.workflow",
     "accounts",
@@ -137,6 +138,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "keck.staticfiles.PackageFileFinder",  # plotly.js from the plotly package
+]
 # Production serves hashed, compressed files after `collectstatic`; development and tests serve
 # them straight from the apps (STATIC_MANIFEST=false).
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)

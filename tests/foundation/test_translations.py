@@ -2,6 +2,7 @@
 
 import gettext
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,3 +89,18 @@ def test_po_file_contains_every_string_of_the_source(tmp_path):
     committed = {entry.msgid for entry in polib.pofile(str(PO)) if not entry.obsolete}
     missing = sorted(extracted - committed)
     assert missing == [], "new strings without German translation: run `make messages`"
+
+
+def test_translations_keep_every_placeholder_of_the_english_text():
+    placeholder = re.compile(r"%\((\w+)\)")
+    wrong = []
+    for entry in polib.pofile(str(PO)).translated_entries():
+        pairs = (
+            [(entry.msgid, entry.msgstr_plural[0]), (entry.msgid_plural, entry.msgstr_plural[1])]
+            if entry.msgid_plural
+            else [(entry.msgid, entry.msgstr)]
+        )
+        for source, translated in pairs:
+            if set(placeholder.findall(source)) != set(placeholder.findall(translated)):
+                wrong.append(entry.msgid)
+    assert wrong == []

@@ -178,7 +178,8 @@ class Indicator(models.Model):
         _("starter catalogue entry"), max_length=60, blank=True, db_index=True
     )
     created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # The valid levels are metadata too: their history is kept with the other fields.
+    history = HistoricalRecords(m2m_fields=[valid_levels])
 
     class Meta:
         verbose_name = _("indicator")

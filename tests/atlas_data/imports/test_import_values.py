@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook
 
-from atlas_data.models import Area, Indicator, Value, ValueChange
+from accounts.models import Role
+from atlas_data.models import Area, Indicator, Topic, Value, ValueChange
 from atlas_data.services import ImportProblems, import_values
 
 from .helpers import LUECHOW_TABLE, VECHTA_TABLE, counts
@@ -230,10 +231,10 @@ def test_xlsx_with_a_title_row_and_numeric_cells(vechta, tmp_path):
     assert Value.objects.get(area__key="03460").value == 16.15
 
 
-def _assert_rejected(*, municipality, path, year=2013, level="Gemeinden") -> list[dict]:
+def _assert_rejected(*, municipality, path, year=2013, level="Gemeinden", user=None) -> list[dict]:
     before = counts()
     with translation.override("en"), pytest.raises(ImportProblems) as caught:
-        import_values(municipality=municipality, path=path, level_name=level, year=year)
+        import_values(municipality=municipality, path=path, level_name=level, year=year, user=user)
     assert counts() == before
     return caught.value.problems
 
@@ -395,3 +396,33 @@ def test_import_values_command_prints_every_problem_and_fails(vechta, tmp_path, 
     )
     assert f"row 7, column {SHARE_U15}: “viele” is not a number." in err
     assert not Value.objects.exists()
+
+
+def test_a_data_admin_limited_to_topics_may_only_change_values_of_those_topics(
+    vechta, member_of, tmp_path
+):
+    health = Topic.objects.create(municipality=vechta, code="gesundheit", name="Gesundheit")
+    education = Topic.objects.create(municipality=vechta, code="bildung", name="Bildung")
+    Indicator.objects.create(municipality=vechta, name="Übergewicht", topic=health)
+    Indicator.objects.create(municipality=vechta, name="Kita-Quote", topic=education)
+    limited = member_of(vechta, Role.DATA_ADMIN, data_topics=["bildung"])
+    table = tmp_path / "werte.csv"
+    table.write_text(
+        "Schlüssel;Gebiet;Übergewicht;Kita-Quote\n3460001;Bakum;11,2;92,0\n", encoding="utf-8"
+    )
+
+    problems = _assert_rejected(municipality=vechta, path=table, user=limited)
+    own_topic = tmp_path / "kita.csv"
+    own_topic.write_text("Schlüssel;Gebiet;Kita-Quote\n3460001;Bakum;92,0\n", encoding="utf-8")
+    import_values(
+        municipality=vechta, path=own_topic, level_name="Gemeinden", year=2013, user=limited
+    )
+
+    assert problems == [
+        {
+            "row": None,
+            "column": "Übergewicht",
+            "message": "You may not change values of the topic Gesundheit.",
+        }
+    ]
+    assert Value.objects.get(indicator__name="Kita-Quote").value == 92.0

@@ -14,6 +14,8 @@ from accounts.models import Municipality, Role
 from accounts.services import add_member, create_municipality
 from atlas_data.services import import_areas, import_values
 
+from .demo_atlas import load_demo_atlas
+
 DEMO_DATA = Path(__file__).resolve().parent.parent / "atlas_data" / "demo_data"
 DEMO_SLUG = "vechta"
 DEMO_USERS = [
@@ -53,6 +55,7 @@ def load_demo() -> Municipality:
         source_note=settings.KECK_BKG_SOURCE_NOTE,
     )
     _load_demo_values(municipality)
+    load_demo_atlas(municipality)  # synthetic years, counts with suppression, bookmarks
     return municipality
 
 

@@ -140,6 +140,27 @@ def require(user, action: Action | str, municipality: Municipality, *, topic: st
         raise PermissionDenied(_("You are not allowed to do this in this municipality."))
 
 
+def file_reader(user, municipality: Municipality):
+    """The viewer whom a file that leaves the system is rendered for (exports, reports).
+
+    Files travel beyond the person who downloads them, so they never hold what only data
+    admins may see: for anyone who may see the internal data of `municipality`, a reader with
+    the member role there (internal data, suppressed values as `k. A.`); for everyone else
+    None, the public.
+    """
+    if not can(user, Action.VIEW_INTERNAL, municipality):
+        return None
+    from django.contrib.auth import get_user_model
+
+    reader = get_user_model()(username="file-reader", is_active=True)
+    setattr(
+        reader,
+        _CACHE_ATTR,
+        {municipality.pk: Membership(municipality=municipality, roles=[Role.MEMBER])},
+    )
+    return reader
+
+
 def municipalities_for(user, action: Action | str = Action.VIEW_PUBLIC) -> QuerySet:
     """The municipalities in which `user` may do `action`, as a queryset."""
     action = Action(action)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api")),
     path("", include("atlas_data.api")),
     path("", include("atlas_data.api_imports")),
+    path("", include("atlas_data.api_exports")),
 ]

@@ -1,0 +1,118 @@
+"""Files that leave the atlas: print maps and charts (matplotlib), tables (XLSX/CSV), area reports.
+
+Rendering only: the modules here get values that already passed the suppression function, as a
+file reader sees them (accounts.permissions.file_reader), and turn them into bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date
+
+import matplotlib
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ..aggregation import COMPUTED, PUBLISHED, UNWEIGHTED_MEAN
+
+matplotlib.use("Agg")  # the server has no display; never pick an interactive backend
+# fontTools reports every glyph it keeps while matplotlib embeds font subsets in PDFs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+GRAPHIC_FORMATS = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+}
+TABLE_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+PRINT_DPI = 300
+# The printable area of an A4 page in landscape with 20 mm margins, in inches.
+A4_LANDSCAPE_FIGURE = (257 / 25.4, 170 / 25.4)
+
+INK = "#1f2a30"
+MUTED = "#5b6770"
+GRID = "#d5dade"
+REFERENCE_COLOUR = "#b2182b"
+
+# Text stays text: searchable SVG and PDF, editable in a layout program. DejaVu Sans ships with
+# matplotlib, so every server draws the same glyphs (ä, ö, ü, ß, –, ©).
+RC_PARAMS = {
+    "font.family": "DejaVu Sans",
+    "svg.fonttype": "none",
+    "svg.hashsalt": "keck",
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "axes.titlecolor": INK,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "text.color": INK,
+    "hatch.linewidth": 0.8,
+}
+
+
+def reference_kind_label(kind: str | None) -> str:
+    """How a reference value came about, in words: published, computed, unweighted mean."""
+    return {
+        PUBLISHED: _("published"),
+        COMPUTED: _("computed"),
+        UNWEIGHTED_MEAN: _("unweighted mean"),
+    }.get(kind or "", "")
+
+
+def is_official_geometry(source: str) -> bool:
+    return "GeoBasis-DE" in (source or "")
+
+
+def geometry_note(sources) -> str:
+    """The source note of the geometries: the BKG's wording for official ones (domain.md §3)."""
+    sources = sorted({s for s in sources if s})
+    if not sources:
+        return ""
+    notes = []
+    for source in sources:
+        if is_official_geometry(source):
+            notes.append(f"{settings.KECK_BKG_SOURCE_NOTE} ({_('data modified')})")
+        else:
+            notes.append(source)
+    return _("Geometries: %(sources)s") % {"sources": "; ".join(dict.fromkeys(notes))}
+
+
+def data_note(indicators, value_notes) -> str:
+    """`Source: …` from the indicators' data sources and the notes stored with the values."""
+    parts = [i.data_source for i in indicators if i.data_source]
+    parts += [note for note in value_notes if note]
+    if not parts:
+        return ""
+    return _("Source: %(sources)s") % {"sources": "; ".join(dict.fromkeys(parts))}
+
+
+def created_note(municipality_name: str) -> str:
+    return _("Created on %(date)s with KECK · %(municipality)s") % {
+        "date": date_format(date.today(), "SHORT_DATE_FORMAT"),
+        "municipality": municipality_name,
+    }
+
+
+def unit_suffix(unit: str) -> str:
+    return f" ({unit})" if unit else ""
+
+
+def save_figure(figure, fmt: str) -> bytes:
+    """The figure as PNG/JPG at print resolution, or as vector SVG/PDF with text kept as text."""
+    buffer = io.BytesIO()
+    options = {"format": fmt, "dpi": PRINT_DPI, "facecolor": "white"}
+    if fmt == "jpg":
+        options["pil_kwargs"] = {"quality": 92, "optimize": True}
+    if fmt in ("svg", "pdf"):
+        # No creation date: the same data gives the same file.
+        options["metadata"] = {"Date": None} if fmt == "svg" else {"CreationDate": None}
+    figure.savefig(buffer, **options)
+    return buffer.getvalue()

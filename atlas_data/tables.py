@@ -49,7 +49,9 @@ def read_table(path: Path) -> pd.DataFrame:
         try:
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise TableError(_("The Excel file could not be read: %(error)s") % {"error": exc}) from exc
+            raise TableError(
+                _("The Excel file could not be read: %(error)s") % {"error": exc}
+            ) from exc
     elif suffix in (".csv", ".txt"):
         text = _decode(path.read_bytes())
         delimiter = _sniff_delimiter(text)
@@ -63,7 +65,10 @@ def read_table(path: Path) -> pd.DataFrame:
             )
         except pd.errors.ParserError as exc:
             raise TableError(
-                _("The CSV file could not be read (rows with different numbers of columns?): %(error)s")
+                _(
+                    "The CSV file could not be read (rows with different numbers of columns?): "
+                    "%(error)s"
+                )
                 % {"error": exc}
             ) from exc
     else:
@@ -122,7 +127,11 @@ def parse_number(cell) -> ParsedCell:
     compact = text.replace(" ", "")
     if _NUMBER.match(compact):
         number = float(compact.replace(".", "").replace(",", "."))
-    elif _ENGLISH_NUMBER.match(compact) and compact.count(".") == 1 and len(compact.split(".")[1]) != 3:
+    elif (
+        _ENGLISH_NUMBER.match(compact)
+        and compact.count(".") == 1
+        and len(compact.split(".")[1]) != 3
+    ):
         # "16.15" written by a spreadsheet in English format; "1.583" stays a thousands group.
         number = float(compact)
     else:
@@ -133,9 +142,20 @@ def parse_number(cell) -> ParsedCell:
 def unit_from_header(header: str) -> str:
     """A unit named in a column header, e.g. `Spielfläche je Kind (m²)` or `Anteil … in %`."""
     lowered = header.lower()
-    if "%" in header or lowered.startswith("anteil") or " quote" in lowered or lowered.startswith("quote"):
+    if (
+        "%" in header
+        or lowered.startswith("anteil")
+        or " quote" in lowered
+        or lowered.startswith("quote")
+    ):
         return "%"
-    for marker, unit in (("m²", "m²"), ("qm", "m²"), ("‰", "‰"), ("je 1.000", "je 1.000"), ("€", "€")):
+    for marker, unit in (
+        ("m²", "m²"),
+        ("qm", "m²"),
+        ("‰", "‰"),
+        ("je 1.000", "je 1.000"),
+        ("€", "€"),
+    ):
         if marker in lowered:
             return unit
     return ""

@@ -3,7 +3,11 @@
 from django.urls import path
 
 from .views import public_atlas
+from .views_report import public_report, public_report_docx, public_report_pdf
 
 urlpatterns = [
     path("", public_atlas, name="public_atlas"),
+    path("report/", public_report, name="public_report"),
+    path("report.docx", public_report_docx, name="public_report_docx"),
+    path("report.pdf", public_report_pdf, name="public_report_pdf"),
 ]

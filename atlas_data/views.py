@@ -14,7 +14,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 from keck.shell import KeckApplication, MenuEntry
 
-from . import import_views, selectors
+from . import import_views, selectors, views_report
 from .models import Indicator
 from .services.catalogue import adopt_catalogue
 from .services.errors import AtlasError
@@ -133,10 +133,14 @@ class AtlasApp(KeckApplication):
     app_name = "atlas"
     menu = (
         MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),
+        MenuEntry(gettext_lazy("Area report"), "report", "summarize"),
         MenuEntry(gettext_lazy("Imports"), "imports", "upload_file", Action.EDIT_ATLAS_DATA),
     )
 
     index_path = path("", atlas_home, name="index")
+    report_path = path("report/", views_report.report_page, name="report")
+    report_docx_path = path("report.docx", views_report.report_docx, name="report_docx")
+    report_pdf_path = path("report.pdf", views_report.report_pdf, name="report_pdf")
     catalogue_path = path("catalogue/adopt/", adopt_starter_catalogue, name="adopt_catalogue")
     release_path = path("indicators/<int:pk>/release/", change_release, name="release")
     imports_path = path("imports/", import_views.import_list, name="imports")

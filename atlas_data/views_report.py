@@ -1,0 +1,144 @@
+"""The area report (Gebietsbericht) as a page, DOCX and PDF: internal and public. Thin views.
+
+The page shows what the viewer may see (data admins see suppressed numbers marked as such);
+the DOCX and PDF are rendered for a file reader, so they hold `k. A.` for everyone.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from accounts.models import Municipality
+from accounts.permissions import Action, can, file_reader, require
+
+from . import selectors
+from .exports.reports import reference_text, render_docx, render_pdf, report_texts
+from .selectors_report import MAX_AREAS, ReportError, area_report, parse_area_ids, report_years
+
+
+def _internal_municipality(request) -> Municipality:
+    if not request.municipality:
+        raise PermissionDenied(_("You are not a member of any municipality."))
+    require(request.user, Action.VIEW_INTERNAL, request.municipality)
+    return request.municipality
+
+
+def _public_municipality(slug) -> Municipality:
+    municipality = get_object_or_404(Municipality, slug=slug)
+    if not can(None, Action.VIEW_PUBLIC, municipality):
+        raise Http404
+    return municipality
+
+
+def _year(request) -> int | None:
+    raw = request.GET.get("year", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ReportError(_("The year must be a number, e.g. 2013."))
+    return int(raw)
+
+
+def _report(request, municipality, user):
+    """The report asked for in the query, or None when no area was chosen yet."""
+    area_ids = parse_area_ids(request.GET.getlist("areas"))
+    if not area_ids:
+        return area_ids, None
+    return area_ids, area_report(
+        user=user, municipality=municipality, area_ids=area_ids, year=_year(request)
+    )
+
+
+def _page(request, municipality, *, user, template: str, public: bool):
+    error, report, area_ids = None, None, []
+    try:
+        area_ids, report = _report(request, municipality, user)
+    except ReportError as exc:
+        error = str(exc)
+    areas = selectors.areas_for(user=user, municipality=municipality)
+    levels: dict[str, list] = {}
+    for area in areas:
+        levels.setdefault(area.level.name, []).append(area)
+    chosen = [*area_ids, *([None] * MAX_AREAS)][:MAX_AREAS]
+    context = {
+        "municipality": municipality,
+        "public": public,
+        "max_areas": MAX_AREAS,
+        "levels": levels,
+        "chosen": chosen,
+        "years": report_years(user=user, municipality=municipality),
+        "year": report.year if report else None,
+        "report": report,
+        "rows": _rows(report) if report else [],
+        "texts": report_texts(report) if report else None,
+        "error": error,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, template, context, status=400 if error else 200)
+
+
+def _rows(report):
+    """Per topic: rows with the label, comparison year, cells and the reference text."""
+    return [(topic, [(row, reference_text(row)) for row in topic.rows]) for topic in report.topics]
+
+
+def _file(request, municipality, *, user, fmt: str) -> HttpResponse:
+    try:
+        _area_ids, report = _report(request, municipality, user)
+        if report is None:
+            raise ReportError(_("Choose at least one area."))
+    except ReportError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    if fmt == "pdf":
+        content, content_type = render_pdf(report), "application/pdf"
+    else:
+        content = render_docx(report)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="gebietsbericht-{municipality.slug}-{report.year}.{fmt}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_page(request):
+    municipality = _internal_municipality(request)
+    return _page(
+        request, municipality, user=request.user, template="atlas_data/report.html", public=False
+    )
+
+
+@login_required
+def report_docx(request):
+    municipality = _internal_municipality(request)
+    return _file(request, municipality, user=file_reader(request.user, municipality), fmt="docx")
+
+
+@login_required
+def report_pdf(request):
+    municipality = _internal_municipality(request)
+    return _file(request, municipality, user=file_reader(request.user, municipality), fmt="pdf")
+
+
+# The public report shows the public view, also to members who are logged in.
+
+
+def public_report(request, slug):
+    municipality = _public_municipality(slug)
+    return _page(
+        request, municipality, user=None, template="atlas_data/report_public.html", public=True
+    )
+
+
+def public_report_docx(request, slug):
+    return _file(request, _public_municipality(slug), user=None, fmt="docx")
+
+
+def public_report_pdf(request, slug):
+    return _file(request, _public_municipality(slug), user=None, fmt="pdf")

@@ -1,0 +1,181 @@
+"""Builds the default Word template of the area report: templates/docx/area_report.docx.
+
+Run `.venv/bin/python scripts/build_docx_templates.py` after changing this script and commit
+both. The template holds Jinja tags that docxtpl renders (docs/reports.md lists the variables);
+a municipality may replace the file with its own, edited in Word, as long as it keeps the tags.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+TARGET = Path(__file__).resolve().parent.parent / "templates" / "docx" / "area_report.docx"
+INK = RGBColor(0x1F, 0x2A, 0x30)
+MUTED = RGBColor(0x5B, 0x67, 0x70)
+ACCENT = RGBColor(0x1D, 0x5C, 0x7A)
+HEADER_FILL = "E6EEF2"
+# Column widths in cm: indicator, comparison year, loop start, one area (repeated per area by
+# docxtpl), loop end, reference. The tag cells vanish when the template is rendered.
+WIDTHS = (6.0, 1.7, 0.2, 2.5, 0.2, 2.5)
+
+
+def shade(cell, fill: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def repeat_as_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def write(paragraph, text: str, *, bold=False, size=None, colour=None, align=None):
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    if colour is not None:
+        run.font.color.rgb = colour
+    if align is not None:
+        paragraph.alignment = align
+    return run
+
+
+def cell_text(cell, text: str, **options) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    write(paragraph, text, **options)
+
+
+def tag_paragraph(document, tag: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag (`{%p … %}`): it vanishes on render."""
+    document.add_paragraph(tag)
+
+
+def build() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2))
+    section.top_margin, section.bottom_margin = Cm(1.8), Cm(1.8)
+
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+    normal.font.color.rgb = INK
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
+    for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 12)):
+        style = document.styles[name]
+        style.font.name = "Arial"
+        style.font.size = Pt(size)
+        style.font.color.rgb = ACCENT if name != "Title" else INK
+        style.font.bold = True
+
+    footer = section.footer.paragraphs[0]
+    write(footer, "{{ footer }}", size=8, colour=MUTED)
+
+    document.add_paragraph("{{ title }}", style="Title")
+    subtitle = document.add_paragraph()
+    write(subtitle, "{{ subtitle }}", size=12, colour=MUTED)
+    meta = document.add_paragraph()
+    write(meta, "{{ labels.areas }}: ", bold=True)
+    write(meta, "{{ area_names }}")
+    meta = document.add_paragraph()
+    write(meta, "{{ labels.date }}: ", bold=True)
+    write(meta, "{{ date }}")
+    tag_paragraph(document, "{%p if internal_note %}")
+    internal = document.add_paragraph()
+    write(internal, "{{ internal_note }}", bold=True, colour=RGBColor(0x9A, 0x1B, 0x1B))
+    tag_paragraph(document, "{%p endif %}")
+    intro = document.add_paragraph()
+    write(intro, "{{ labels.reading }}", size=9, colour=MUTED)
+
+    tag_paragraph(document, "{%p for topic in topics %}")
+    document.add_paragraph("{{ topic.name }}", style="Heading 2")
+    table = document.add_table(rows=4, cols=6)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header, opening, body, closing = table.rows
+    repeat_as_header(header)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    cell_text(header.cells[0], "{{ labels.indicator }}", bold=True)
+    cell_text(header.cells[1], "{{ labels.comparison_year }}", bold=True, size=8)
+    # docxtpl column tags: the cells holding them vanish, the cell between repeats per area.
+    header.cells[2].text = "{%tc for area in areas %}"
+    cell_text(header.cells[3], "{{ area.name }}", bold=True, align=right)
+    header.cells[4].text = "{%tc endfor %}"
+    cell_text(header.cells[5], "{{ labels.reference }}", bold=True, align=right)
+    for cell in header.cells:
+        shade(cell, HEADER_FILL)
+    # docxtpl row tags: the rows holding them vanish, the row between repeats per indicator.
+    opening.cells[0].text = "{%tr for row in topic.rows %}"
+    closing.cells[0].text = "{%tr endfor %}"
+    cell_text(body.cells[0], "{{ row.label }}")
+    cell_text(body.cells[1], "{{ row.previous_year }}", size=8, colour=MUTED)
+    body.cells[2].text = "{%tc for cell in row.cells %}"
+    cell_text(body.cells[3], "{{ cell.value }}", bold=True, align=right)
+    write(body.cells[3].add_paragraph(), "{{ cell.change }}", size=8, colour=MUTED, align=right)
+    body.cells[4].text = "{%tc endfor %}"
+    cell_text(body.cells[5], "{{ row.reference.value }}", align=right)
+    write(
+        body.cells[5].add_paragraph(),
+        "{{ row.reference.change }}",
+        size=8,
+        colour=MUTED,
+        align=right,
+    )
+    for row in table.rows:
+        for cell, width in zip(row.cells, WIDTHS, strict=True):
+            cell.width = Cm(width)
+    tag_paragraph(document, "{%p endfor %}")
+
+    document.add_paragraph("{{ labels.notes }}", style="Heading 2")
+    tag_paragraph(document, "{%p for note in notes %}")
+    document.add_paragraph("{{ note }}", style="List Bullet")
+    tag_paragraph(document, "{%p endfor %}")
+
+    document.add_paragraph("{{ labels.sources }}", style="Heading 2")
+    tag_paragraph(document, "{%p for source in sources %}")
+    line = document.add_paragraph()
+    line.paragraph_format.space_after = Pt(4)
+    write(line, "{{ source.indicator }}: ", bold=True, size=9)
+    write(line, "{{ source.text }}", size=9)
+    tag_paragraph(document, "{%p endfor %}")
+    return document
+
+
+def main() -> int:
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    document = build()
+    # A fixed creation date and author: rebuilding gives the same template.
+    properties = document.core_properties
+    properties.author = "KECK"
+    properties.title = "Gebietsbericht"
+    properties.created = properties.modified = datetime(2026, 1, 1)
+    properties.last_modified_by = "KECK"
+    properties.revision = 1
+    document.save(TARGET)
+    print(f"written: {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -137,7 +137,9 @@ def to_web_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         )
     declared = CRS.from_user_input(frame.crs)
     minx, miny, maxx, maxy = frame.total_bounds
-    if declared.is_geographic and (abs(minx) > 180 or abs(maxx) > 180 or abs(miny) > 90 or abs(maxy) > 90):
+    if declared.is_geographic and (
+        abs(minx) > 180 or abs(maxx) > 180 or abs(miny) > 90 or abs(maxy) > 90
+    ):
         raise GeoFileError(
             _(
                 "The coordinates do not fit the declared reference system %(crs)s: they look like "
@@ -172,7 +174,9 @@ def read_area_file(
     """Read areas from a geo file or a key/name list, validated, geometries in EPSG:4326."""
     suffix = path.suffix.lower()
     if suffix in LIST_SUFFIXES:
-        return _read_area_list(path, key_field=key_field, name_field=name_field, parent_field=parent_field)
+        return _read_area_list(
+            path, key_field=key_field, name_field=name_field, parent_field=parent_field
+        )
     if suffix not in GEO_SUFFIXES:
         raise GeoFileError(
             _("Unknown file type %(suffix)s: use .zip, .shp, .geojson, .gpkg, .csv or .xlsx.")
@@ -193,7 +197,11 @@ def read_area_file(
         zip(frame[key_column], frame[name_column], geometries, strict=True), start=1
     ):
         key = normalize_key(raw_key)
-        name = "" if raw_name is None or (isinstance(raw_name, float) and math.isnan(raw_name)) else str(raw_name).strip()
+        name = (
+            ""
+            if raw_name is None or (isinstance(raw_name, float) and math.isnan(raw_name))
+            else str(raw_name).strip()
+        )
         if not key:
             problems.append({"row": index, "column": key_column, "message": _("The key is empty.")})
             continue
@@ -209,7 +217,9 @@ def read_area_file(
             continue
         seen[key] = index
         if geometry is None or geometry.is_empty:
-            problems.append({"row": index, "column": "geometry", "message": _("The geometry is empty.")})
+            problems.append(
+                {"row": index, "column": "geometry", "message": _("The geometry is empty.")}
+            )
             continue
         geometry = _polygonal(geometry)
         if geometry is None:
@@ -218,7 +228,15 @@ def read_area_file(
             )
             continue
         parent_key = normalize_key(frame[parent_column].iloc[index - 1]) if parent_column else None
-        records.append(AreaRecord(key=key, name=name or key, geometry=geometry, parent_key=parent_key or None, row=index))
+        records.append(
+            AreaRecord(
+                key=key,
+                name=name or key,
+                geometry=geometry,
+                parent_key=parent_key or None,
+                row=index,
+            )
+        )
     return AreaFile(records, source_crs, True, key_column, name_column, problems)
 
 
@@ -237,7 +255,9 @@ def _read_area_list(path, *, key_field, name_field, parent_field) -> AreaFile:
     from .tables import read_table  # the same CSV/XLSX reader as for values
 
     frame = read_table(path)
-    key_column = _pick_field(frame.columns, key_field, KEY_FIELD_CANDIDATES + ("Schlüssel",), _("key"))
+    key_column = _pick_field(
+        frame.columns, key_field, KEY_FIELD_CANDIDATES + ("Schlüssel",), _("key")
+    )
     name_column = _pick_field(frame.columns, name_field, NAME_FIELD_CANDIDATES, _("name"))
     parent_candidates = [parent_field] if parent_field else ["parent_key", "parent", "Oberbezirk"]
     parent_column = next((c for c in parent_candidates if c in frame.columns), None)
@@ -261,7 +281,9 @@ def _read_area_list(path, *, key_field, name_field, parent_field) -> AreaFile:
             continue
         seen[key] = index
         parent_key = normalize_key(values[parent_column]) if parent_column else ""
-        records.append(AreaRecord(key=key, name=name or key, parent_key=parent_key or None, row=index))
+        records.append(
+            AreaRecord(key=key, name=name or key, parent_key=parent_key or None, row=index)
+        )
     return AreaFile(records, None, False, key_column, name_column, problems)
 
 
@@ -279,7 +301,9 @@ def simplify_coverage(geometries: list, *, tolerance: float | None = None) -> li
         # Not a clean coverage (overlaps): simplify each polygon on its own.
         simplified = shapely.simplify(array, tolerance, preserve_topology=True)
     simplified = shapely.make_valid(simplified)
-    return [g if g is not None and not g.is_empty else o for g, o in zip(simplified, array, strict=True)]
+    return [
+        g if g is not None and not g.is_empty else o for g, o in zip(simplified, array, strict=True)
+    ]
 
 
 def _round_coordinates(value, digits):
@@ -294,7 +318,10 @@ def to_geojson(geometry, *, digits: int | None = None) -> dict | None:
         return None
     data = mapping(geometry)
     if digits is not None:
-        data = {"type": data["type"], "coordinates": _round_coordinates(data["coordinates"], digits)}
+        data = {
+            "type": data["type"],
+            "coordinates": _round_coordinates(data["coordinates"], digits),
+        }
     return json.loads(json.dumps(data))
 
 

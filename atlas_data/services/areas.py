@@ -22,6 +22,7 @@ from ..geo import (
 from ..models import Area, ImportRun, SpatialLevel
 from ..tables import TableError
 from .errors import AtlasError, ImportProblems
+from .pois import assign_areas
 
 ROOT_LEVEL_NAMES = {
     Municipality.Kind.DISTRICT: "Landkreis",
@@ -117,14 +118,22 @@ def import_areas(
             path, key_field=key_field, name_field=name_field, parent_field=parent_field, layer=layer
         )
     except (GeoFileError, TableError) as exc:
-        problems = getattr(exc, "problems", None) or [{"row": None, "column": None, "message": str(exc)}]
+        problems = getattr(exc, "problems", None) or [
+            {"row": None, "column": None, "message": str(exc)}
+        ]
         raise ImportProblems(problems) from exc
     if key_prefix:
         area_file.records = [r for r in area_file.records if r.key.startswith(key_prefix)]
         if not area_file.records:
             raise ImportProblems(
-                [{"row": None, "column": area_file.key_field,
-                  "message": _("No area key starts with %(prefix)s.") % {"prefix": key_prefix}}]
+                [
+                    {
+                        "row": None,
+                        "column": area_file.key_field,
+                        "message": _("No area key starts with %(prefix)s.")
+                        % {"prefix": key_prefix},
+                    }
+                ]
             )
     if area_file.problems:
         raise ImportProblems(area_file.problems)
@@ -135,8 +144,16 @@ def import_areas(
         )
         if level.depth == 0:
             raise ImportProblems(
-                [{"row": None, "column": None,
-                  "message": _("The root level holds only the whole municipality; import areas into a finer level.")}]
+                [
+                    {
+                        "row": None,
+                        "column": None,
+                        "message": _(
+                            "The root level holds only the whole municipality; "
+                            "import areas into a finer level."
+                        ),
+                    }
+                ]
             )
         parent_level = parent_level_of(level)
         parents = list(Area.objects.filter(level=parent_level))
@@ -150,6 +167,7 @@ def import_areas(
         )
         if parent_level.depth == 0:
             _fill_root_geometry(parents[0] if parents else ensure_root(municipality=municipality))
+        assign_areas(municipality=municipality)  # points of interest follow their new areas
         if import_run is not None:
             import_run.total = import_run.progress = len(area_file.records)
             import_run.save(update_fields=["total", "progress"])
@@ -172,9 +190,14 @@ def _assign_parents(area_file: AreaFile, parents: list[Area], parent_level) -> t
         for record in area_file.records:
             parent = by_key.get(record.parent_key or "")
             if parent is None:
-                problems.append({"row": record.row, "column": "parent",
-                                 "message": _("Parent area %(key)s does not exist in level %(level)s.")
-                                 % {"key": record.parent_key or "–", "level": parent_level.name}})
+                problems.append(
+                    {
+                        "row": record.row,
+                        "column": "parent",
+                        "message": _("Parent area %(key)s does not exist in level %(level)s.")
+                        % {"key": record.parent_key or "–", "level": parent_level.name},
+                    }
+                )
             else:
                 assignment[record.key] = parent
         if problems:
@@ -183,7 +206,9 @@ def _assign_parents(area_file: AreaFile, parents: list[Area], parent_level) -> t
 
     prefixed = {}
     for record in area_file.records:
-        matches = [p for p in parents if record.key.startswith(p.key) and len(record.key) > len(p.key)]
+        matches = [
+            p for p in parents if record.key.startswith(p.key) and len(record.key) > len(p.key)
+        ]
         if matches:
             prefixed[record.key] = max(matches, key=lambda p: len(p.key))
     if len(prefixed) == len(area_file.records):
@@ -194,26 +219,46 @@ def _assign_parents(area_file: AreaFile, parents: list[Area], parent_level) -> t
     if not area_file.has_geometry or not with_shape:
         for record in area_file.records:
             if record.key not in prefixed:
-                problems.append({"row": record.row, "column": area_file.key_field,
-                                 "message": _("No parent area found for %(key)s: keys do not nest and there is no geometry to place it.")
-                                 % {"key": record.key}})
+                problems.append(
+                    {
+                        "row": record.row,
+                        "column": area_file.key_field,
+                        "message": _(
+                            "No parent area found for %(key)s: keys do not nest and there is "
+                            "no geometry to place it."
+                        )
+                        % {"key": record.key},
+                    }
+                )
         raise ImportProblems(problems)
     tree = STRtree([s for _, s in with_shape])
     for record in area_file.records:
         point = record.geometry.representative_point()
         hits = [with_shape[i] for i in tree.query(point, predicate="within")]
         if not hits:
-            problems.append({"row": record.row, "column": "geometry",
-                             "message": _("Area %(key)s lies in no area of level %(level)s.")
-                             % {"key": record.key, "level": parent_level.name}})
+            problems.append(
+                {
+                    "row": record.row,
+                    "column": "geometry",
+                    "message": _("Area %(key)s lies in no area of level %(level)s.")
+                    % {"key": record.key, "level": parent_level.name},
+                }
+            )
             continue
         parent, parent_shape = hits[0]
         assignment[record.key] = parent
         overlap = record.geometry.intersection(parent_shape).area / max(record.geometry.area, 1e-12)
         if overlap < 0.9:
-            warnings.append({"row": record.row, "column": "geometry",
-                             "message": _("Area %(key)s lies only %(share).0f %% inside its parent %(parent)s.")
-                             % {"key": record.key, "share": overlap * 100, "parent": parent.name}})
+            warnings.append(
+                {
+                    "row": record.row,
+                    "column": "geometry",
+                    "message": _(
+                        "Area %(key)s lies only %(share).0f %% inside its parent %(parent)s."
+                    )
+                    % {"key": record.key, "share": overlap * 100, "parent": parent.name},
+                }
+            )
     if problems:
         raise ImportProblems(problems)
     return assignment, warnings
@@ -222,7 +267,9 @@ def _assign_parents(area_file: AreaFile, parents: list[Area], parent_level) -> t
 def _write_areas(*, municipality, level, area_file: AreaFile, assignment, source_note) -> dict:
     records = area_file.records
     web = (
-        simplify_coverage([r.geometry for r in records]) if area_file.has_geometry else [None] * len(records)
+        simplify_coverage([r.geometry for r in records])
+        if area_file.has_geometry
+        else [None] * len(records)
     )
     existing = {area.key: area for area in Area.objects.filter(level=level)}
     to_create, to_update = [], []
@@ -263,7 +310,8 @@ def _fill_root_geometry(root: Area) -> None:
     outline = shapely.union_all(children)
     root.geometry = to_geojson(outline, digits=7)
     root.web_geometry = to_geojson(simplify_coverage([outline])[0], digits=WEB_COORDINATE_DIGITS)
-    root.geometry_source = root.children.exclude(geometry_source="").values_list(
-        "geometry_source", flat=True
-    ).first() or ""
+    root.geometry_source = (
+        root.children.exclude(geometry_source="").values_list("geometry_source", flat=True).first()
+        or ""
+    )
     root.save(update_fields=["geometry", "web_geometry", "geometry_source"])

@@ -11,7 +11,6 @@ import textwrap
 
 import matplotlib
 from django.utils.translation import gettext as _
-from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
@@ -268,7 +267,7 @@ def _scatter(figure, data: ChartData) -> list[str]:
         zorder=4,
     )
     if len(points) <= LABEL_LIMIT:
-        halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+        box = {"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7, "linewidth": 0}
         for x, y, name in points:
             ax.annotate(
                 name,
@@ -276,7 +275,7 @@ def _scatter(figure, data: ChartData) -> list[str]:
                 xytext=(5, 3),
                 textcoords="offset points",
                 fontsize=8,
-                path_effects=halo,
+                bbox=box,
                 zorder=5,
             )
     _reference(ax, x_table, vertical=True)

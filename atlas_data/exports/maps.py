@@ -13,7 +13,6 @@ import textwrap
 import geopandas as gpd
 import matplotlib
 from django.utils.translation import gettext as _
-from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
@@ -153,7 +152,9 @@ def _draw_areas(axes, data: MapData, classification) -> list[str]:
         ax=axes, color=INK, linewidth=1.0
     )
     if len(frame) <= LABEL_LIMIT:
-        halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+        # A light box instead of a halo: path effects would turn the text into outlines in
+        # SVG and PDF, and the labels must stay searchable text.
+        box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0}
         for point, name, display in zip(
             frame.geometry.representative_point(), frame["name"], frame["display"], strict=True
         ):
@@ -165,7 +166,7 @@ def _draw_areas(axes, data: MapData, classification) -> list[str]:
                 fontsize=7,
                 color=INK,
                 linespacing=1.15,
-                path_effects=halo,
+                bbox=box,
             )
     _scale_bar(axes, frame.total_bounds)
     return without
@@ -257,7 +258,6 @@ def _legend(panel, data: MapData, classification, method: str) -> None:
         handleheight=1.3,
         labelspacing=0.55,
     )
-    panel.add_artist(legend)
     notes = [
         _("In brackets: number of areas."),
         _("k. A.: not shown (data protection or not stated by the source)."),

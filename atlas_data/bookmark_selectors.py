@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 
-from .models import Bookmark, Indicator, IndicatorRelease
+from .models import Area, Bookmark, Indicator, IndicatorRelease, SpatialLevel
 from .services.bookmarks import EXPLORE_VIEWS, INDICATOR_KEYS, _values, state_query
 
 SCOPES = ("all", "own", "published", "drafts")
@@ -104,9 +104,9 @@ def public_bookmarks(*, municipality: Municipality) -> list[Bookmark]:
     """Published bookmarks whose every indicator year is released: what the public sees."""
     require(None, Action.VIEW_PUBLIC, municipality)
     published = list(
-        Bookmark.objects.filter(municipality=municipality, is_published=True).order_by(
-            "-published_at", "-pk"
-        )
+        Bookmark.objects.filter(municipality=municipality, is_published=True)
+        .select_related("municipality")
+        .order_by("-published_at", "-pk")
     )
     missing = unreleased_parts(published)
     return [bookmark for bookmark in published if not missing[bookmark.pk]]
@@ -137,12 +137,20 @@ def _exists(path: str) -> bool:
     return True
 
 
-def internal_url(bookmark: Bookmark) -> str:
-    """The internal view with exactly the stored state: explorer or area report."""
-    base = reverse("atlas:index")
+# The explorer shows map, table and chart on one page: a bookmark of the table or the chart
+# jumps to that part.
+ANCHORS = {Bookmark.View.TABLE: "#keck-table-title", Bookmark.View.CHART: "#keck-chart-title"}
+
+
+def _view_url(base: str, bookmark: Bookmark) -> str:
     page = "report/" if bookmark.view == Bookmark.View.REPORT else "explore/"
     query = state_query(bookmark.state or {})
-    return f"{base}{page}?{query}" if query else f"{base}{page}"
+    return f"{base}{page}" + (f"?{query}" if query else "") + ANCHORS.get(bookmark.view, "")
+
+
+def internal_url(bookmark: Bookmark) -> str:
+    """The internal view with exactly the stored state: explorer or area report."""
+    return _view_url(reverse("atlas:index"), bookmark)
 
 
 def public_target(bookmark: Bookmark) -> Target:
@@ -152,7 +160,146 @@ def public_target(bookmark: Bookmark) -> Target:
         page, label = "explore/", _("Open this view in the atlas")
     else:
         page, label = "report/", _("Open the area report")
-    query = state_query(bookmark.state or {})
     if not _exists(base + page):
         return Target(None, label)
-    return Target(f"{base}{page}?{query}" if query else base + page, label)
+    return Target(_view_url(base, bookmark), label)
+
+
+# --- what a bookmark shows, in words ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Description:
+    indicators: list[str]
+    level: str
+    year: str
+    areas: list[str]
+
+    def __str__(self) -> str:
+        parts = [", ".join(self.indicators)] if self.indicators else []
+        parts += [part for part in (self.level, self.year) if part]
+        if self.areas:
+            parts.append(", ".join(self.areas))
+        return " · ".join(parts)
+
+
+def describe(*, municipality: Municipality, states: list[dict]) -> list[Description]:
+    """The indicators, level, year and areas of each state as names; three queries in all."""
+    indicator_ids, area_refs = set(), set()
+    for state in states:
+        for key in INDICATOR_KEYS:
+            indicator_ids |= {int(v) for v in _values(state.get(key, "")) if v.isdigit()}
+        area_refs |= set(_values(state.get("areas", ""))) | set(_values(state.get("area", "")))
+    names = {
+        pk: short_name or name
+        for pk, short_name, name in Indicator.objects.filter(
+            municipality=municipality, pk__in=indicator_ids
+        ).values_list("pk", "short_name", "name")
+    }
+    levels = {}
+    for pk, slug, name in SpatialLevel.objects.filter(municipality=municipality).values_list(
+        "pk", "slug", "name"
+    ):
+        levels[slug] = levels[str(pk)] = name
+    areas = {}
+    numeric = [int(ref) for ref in area_refs if ref.isdigit()]
+    for pk, key, name in (
+        Area.objects.filter(municipality=municipality)
+        .filter(Q(key__in=area_refs) | Q(pk__in=numeric))
+        .values_list("pk", "key", "name")
+    ):
+        areas[key] = name
+        areas.setdefault(str(pk), name)
+    result = []
+    for state in states:
+        ids = []
+        for key in ("indicator", "indicators", "bars", "x", "y", "size", "compare"):
+            ids += [int(v) for v in _values(state.get(key, "")) if v.isdigit()]
+        result.append(
+            Description(
+                indicators=[names.get(pk, f"#{pk}") for pk in dict.fromkeys(ids)],
+                level=levels.get(str(state.get("level", "")), ""),
+                year=str(state.get("year", "")),
+                areas=[
+                    areas.get(ref, ref)
+                    for ref in _values(state.get("areas", "")) + _values(state.get("area", ""))
+                ],
+            )
+        )
+    return result
+
+
+def public_url(bookmark: Bookmark) -> str:
+    return reverse(
+        "public_bookmark", kwargs={"slug": bookmark.municipality.slug, "pk": bookmark.pk}
+    )
+
+
+# --- the numbers of a public bookmark ----------------------------------------------------------
+
+MAX_TABLE_COLUMNS = 6
+
+
+@dataclass(frozen=True)
+class BookmarkTable:
+    """The values a bookmark shows, as the public sees them: areas × indicators."""
+
+    level: SpatialLevel
+    columns: list[tuple[Indicator, int]]  # (indicator, year)
+    rows: list[tuple[str, list]]  # (area name, one Shown per column)
+    reference: tuple[str, list] | None  # (the municipality, one Shown per column)
+
+
+def public_tables(bookmark: Bookmark) -> BookmarkTable | None:
+    """The numbers of a published explorer bookmark as a table, through `values_table`.
+
+    The public sees only released indicator years; anything else is left out. A fixed number
+    of queries per indicator.
+    """
+    from . import selectors
+
+    municipality = bookmark.municipality
+    state = bookmark.state or {}
+    if bookmark.view not in EXPLORE_VIEWS:
+        return None
+    ids = []
+    for key in ("indicator", "indicators", "bars"):
+        ids += [int(v) for v in _values(state.get(key, "")) if v.isdigit()]
+    ids = list(dict.fromkeys(ids))[:MAX_TABLE_COLUMNS]
+    indicators = {
+        i.pk: i
+        for i in selectors.indicators_for(user=None, municipality=municipality).filter(pk__in=ids)
+    }
+    ordered = [indicators[pk] for pk in ids if pk in indicators]
+    level = None
+    if state.get("level"):
+        level = selectors.level_for(user=None, municipality=municipality, ref=str(state["level"]))
+    level = level or selectors.default_level(user=None, municipality=municipality)
+    if level is None or not ordered:
+        return None
+    years = selectors.indicator_years(user=None, municipality=municipality, indicators=ordered)
+    raw_year = str(state.get("year", ""))
+    columns, tables = [], []
+    for indicator in ordered:
+        released = years[indicator.pk].released
+        year = int(raw_year) if raw_year.isdigit() else (released[-1] if released else None)
+        if year is None or year not in released:
+            continue
+        columns.append((indicator, year))
+        tables.append(
+            selectors.values_table(
+                user=None, indicator=indicator, year=year, level=level, released=True
+            )
+        )
+    if not tables:
+        return None
+    names = {row.area_id: row.area_name for row in tables[0].rows}
+    by_area = [{row.area_id: row.shown for row in table.rows} for table in tables]
+    rows = [(names[pk], [cells.get(pk) for cells in by_area]) for pk in names]
+    reference = None
+    if tables[0].reference is not None:
+        reference = (
+            tables[0].reference.area_name,
+            [table.reference.shown if table.reference else None for table in tables],
+        )
+    return BookmarkTable(level=level, columns=columns, rows=rows, reference=reference)

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from .views import public_atlas
+from .views_bookmarks import public_bookmark
+from .views_indicators import public_indicator
+from .views_public import public_atlas
 from .views_report import public_report, public_report_docx, public_report_pdf
 
 urlpatterns = [
@@ -10,4 +12,6 @@ urlpatterns = [
     path("report/", public_report, name="public_report"),
     path("report.docx", public_report_docx, name="public_report_docx"),
     path("report.pdf", public_report_pdf, name="public_report_pdf"),
+    path("indicators/<int:pk>/", public_indicator, name="public_indicator"),
+    path("bookmarks/<int:pk>/", public_bookmark, name="public_bookmark"),
 ]

@@ -1,4 +1,4 @@
-"""Atlas pages of the internal area and the public landing page of a municipality: thin views."""
+"""Atlas pages of the internal area: the overview, release and the app's URLs; thin views."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 from keck.shell import KeckApplication, MenuEntry
 
-from . import import_views, selectors, views_report
+from . import import_views, selectors, views_bookmarks, views_indicators, views_report
 from .models import Indicator
 from .services.catalogue import adopt_catalogue
 from .services.errors import AtlasError
@@ -107,26 +106,6 @@ def _current_municipality(request):
     return request.municipality
 
 
-def public_atlas(request, slug):
-    """The public atlas of a municipality: only released data."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if not can(request.user, Action.VIEW_PUBLIC, municipality):
-        raise Http404
-    levels = selectors.levels_for(user=request.user, municipality=municipality)
-    # The public page shows the public view, also to members who are logged in.
-    indicators = list(selectors.indicators_for(user=None, municipality=municipality))
-    years = selectors.indicator_years(user=None, municipality=municipality, indicators=indicators)
-    return render(
-        request,
-        "atlas_data/public_home.html",
-        {
-            "municipality": municipality,
-            "levels": levels,
-            "indicators": [(indicator, years[indicator.pk].years) for indicator in indicators],
-        },
-    )
-
-
 class AtlasApp(KeckApplication):
     title = gettext_lazy("Atlas")
     icon = "map"
@@ -134,6 +113,8 @@ class AtlasApp(KeckApplication):
     menu = (
         MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),
         MenuEntry(gettext_lazy("Area report"), "report", "summarize"),
+        MenuEntry(gettext_lazy("Indicators"), "indicators", "analytics"),
+        MenuEntry(gettext_lazy("Bookmarks"), "bookmarks", "bookmarks"),
         MenuEntry(gettext_lazy("Imports"), "imports", "upload_file", Action.EDIT_ATLAS_DATA),
     )
 
@@ -147,4 +128,39 @@ class AtlasApp(KeckApplication):
     import_new_path = path("imports/new/", import_views.import_new, name="import_new")
     import_detail_path = path(
         "imports/<int:pk>/", import_views.import_detail, name="import_detail"
+    )
+    indicators_path = path("indicators/", views_indicators.indicator_list, name="indicators")
+    indicator_new_path = path(
+        "indicators/new/", views_indicators.indicator_new, name="indicator_new"
+    )
+    indicator_path = path(
+        "indicators/<int:pk>/", views_indicators.indicator_detail, name="indicator"
+    )
+    indicator_edit_path = path(
+        "indicators/<int:pk>/edit/", views_indicators.indicator_edit, name="indicator_edit"
+    )
+    indicator_history_path = path(
+        "indicators/<int:pk>/history/",
+        views_indicators.indicator_history,
+        name="indicator_history",
+    )
+    indicator_release_path = path(
+        "indicators/<int:pk>/years/",
+        views_indicators.indicator_release,
+        name="indicator_release",
+    )
+    indicator_values_path = path(
+        "indicators/<int:pk>/values/", views_indicators.indicator_values, name="indicator_values"
+    )
+    bookmarks_path = path("bookmarks/", views_bookmarks.bookmark_list, name="bookmarks")
+    bookmark_new_path = path("bookmarks/new/", views_bookmarks.bookmark_new, name="bookmark_new")
+    bookmark_path = path("bookmarks/<int:pk>/", views_bookmarks.bookmark_open, name="bookmark")
+    bookmark_edit_path = path(
+        "bookmarks/<int:pk>/edit/", views_bookmarks.bookmark_edit, name="bookmark_edit"
+    )
+    bookmark_delete_path = path(
+        "bookmarks/<int:pk>/delete/", views_bookmarks.bookmark_delete, name="bookmark_delete"
+    )
+    bookmark_publish_path = path(
+        "bookmarks/<int:pk>/publish/", views_bookmarks.bookmark_publish, name="bookmark_publish"
     )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("atlas_data.api")),
     path("", include("atlas_data.api_imports")),
     path("", include("atlas_data.api_exports")),
+    path("", include("atlas_data.api_bookmarks")),
 ]

@@ -123,8 +123,8 @@ RELEASES = {
 BOOKMARK_TITLE = "Kinderarmut 2015: Kinder in SGB-II-Bedarfsgemeinschaften"
 BOOKMARK_TEXT = (
     "In den Städten Vechta und Lohne sowie in Dinklage leben anteilig die meisten Kinder "
-    "unter 15 Jahren in SGB-II-Bedarfsgemeinschaften, in Bakum, Holdorf und Steinfeld die "
-    "wenigsten. Der Abstand zwischen den Gemeinden ist seit 2014 kaum kleiner geworden. "
+    "unter 15 Jahren in SGB-II-Bedarfsgemeinschaften, in Bakum und Holdorf die wenigsten. "
+    "Der Abstand zwischen den Gemeinden ist seit 2014 kaum kleiner geworden. "
     "Die Sozialplanungskonferenz schlägt vor, die Angebote der Familienzentren zuerst in "
     "Vechta und Dinklage zu stärken.\n\n"
     "Hinweis: Die Zahlen dieser Demo sind synthetische Werte zur Veranschaulichung, keine "
@@ -300,7 +300,8 @@ def _bookmarks(*, municipality, author, publisher, indicators, level) -> None:
             Bookmark.View.TABLE,
             {
                 "level": level.slug,
-                "indicators": f"{indicators[SHARE_U15].pk},{indicators[SHARE_NON_GERMAN].pk}",
+                "indicator": str(indicators[SHARE_U15].pk),
+                "indicators": str(indicators[SHARE_NON_GERMAN].pk),
                 "year": "2015",
             },
             False,

@@ -41,7 +41,6 @@ LEVEL_KEYS = frozenset({"level"})
 AREA_KEYS = frozenset({"area", "areas", "selected", "highlight"})
 YEAR_KEYS = frozenset({"year", "from", "to"})
 CHOICE_KEYS = {
-    "view": tuple(Bookmark.View.values),
     "method": tuple(METHODS),
     "chart": ("column", "bar", "scatter", "line"),
     "reference": ("published", "computed", "mean", "unweighted_mean", "none"),
@@ -73,25 +72,25 @@ STATE_KEYS = (
 )
 # The order in which a state is written as a query string: stable on every database.
 _KEY_ORDER = (
-    "view",
+    # the explorer's own order (views_explore.ExplorerState.params) first
     "level",
     "indicator",
+    "year",
     "indicators",
     "bars",
+    "method",
+    "classes",
+    "breaks",
+    "chart",
+    "areas",
     "x",
     "y",
     "size",
     "compare",
-    "year",
     "from",
     "to",
-    "method",
-    "classes",
-    "breaks",
     "scheme",
-    "chart",
     "reference",
-    "areas",
     "area",
     "selected",
     "highlight",
@@ -141,7 +140,7 @@ def parse_state(query: str | Mapping) -> State:
 def state_query(state: Mapping) -> str:
     """The query string of a state, keys in a fixed order, so the URL is the same every time."""
     keys = sorted(state, key=lambda k: (_KEY_ORDER.index(k) if k in _KEY_ORDER else 99, k))
-    return urlencode([(key, state[key]) for key in keys], doseq=True)
+    return urlencode([(key, state[key]) for key in keys], doseq=True, safe=",;")
 
 
 def _values(value: str | list[str]) -> list[str]:
@@ -163,16 +162,14 @@ class StateRefs:
 def validate_state(*, municipality: Municipality, state: Mapping, view: str) -> State:
     """The state cleaned and checked, or a BookmarkError naming the first problem in German.
 
-    `view` is stored in the state as `view` for the explorer views; the area report has its own
-    page and needs at least one area.
+    The explorer shows map, table and chart on one page, so the view type is kept in the
+    bookmark, not in the state (a `view` parameter is dropped). The area report needs at least
+    one area, the explorer views an indicator.
     """
     state = parse_state(state)
+    state.pop("view", None)
     if view not in Bookmark.View.values:
         raise BookmarkError(_("Unknown view “%(view)s”.") % {"view": view})
-    if view in EXPLORE_VIEWS:
-        state["view"] = view
-    else:
-        state.pop("view", None)
     unknown = sorted(set(state) - STATE_KEYS)
     if unknown:
         raise BookmarkError(
@@ -290,18 +287,23 @@ def may_change(user, bookmark: Bookmark) -> bool:
     )
 
 
-def _require_change(user, bookmark: Bookmark) -> None:
+def refusal(user, bookmark: Bookmark) -> str | None:
+    """Why `user` may not change or delete `bookmark`, in words; None when they may."""
     if may_change(user, bookmark):
-        return
-    require(user, Action.CREATE_BOOKMARK, bookmark.municipality)
+        return None
     if bookmark.is_published and bookmark.created_by_id == getattr(user, "pk", None):
-        raise BookmarkError(
-            _(
-                "This bookmark is published. Ask a data administrator to withdraw it before "
-                "you change or delete it."
-            )
+        return _(
+            "This bookmark is published. Ask a data administrator to withdraw it before "
+            "you change or delete it."
         )
-    raise BookmarkError(_("Only its author or a data administrator may change this bookmark."))
+    return _("Only its author or a data administrator may change this bookmark.")
+
+
+def _require_change(user, bookmark: Bookmark) -> None:
+    require(user, Action.CREATE_BOOKMARK, bookmark.municipality)
+    reason = refusal(user, bookmark)
+    if reason:
+        raise BookmarkError(reason)
 
 
 # --- writes ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from accounts.models import Role
 from atlas_data.models import Area, Indicator, Topic, Value, ValueChange
@@ -126,7 +127,7 @@ def test_a_hand_edit_of_a_published_total_is_no_longer_the_published_total(setup
 def test_impossible_values_are_refused(setup, fields, message):
     indicator, area, admin = setup
     arguments = {"year": 2024, **fields}
-    with pytest.raises(AtlasError, match=message):
+    with translation.override("en"), pytest.raises(AtlasError, match=message):
         set_value(user=admin, indicator=indicator, area=area, **arguments)
     assert not ValueChange.objects.exists()
 

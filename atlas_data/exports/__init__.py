@@ -79,7 +79,8 @@ def geometry_note(sources) -> str:
     notes = []
     for source in sources:
         if is_official_geometry(source):
-            notes.append(f"{settings.KECK_BKG_SOURCE_NOTE} ({_('data modified')})")
+            modified = _("data modified")
+            notes.append(f"{settings.KECK_BKG_SOURCE_NOTE} ({modified})")
         else:
             notes.append(source)
     return _("Geometries: %(sources)s") % {"sources": "; ".join(dict.fromkeys(notes))}

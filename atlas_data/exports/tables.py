@@ -65,7 +65,7 @@ def rows(data: TableData) -> list[Row]:
         result.append(
             Row(
                 first.reference.area_key,
-                f"{first.reference.area_name} ({_('reference')})",
+                _("%(area)s (reference)") % {"area": first.reference.area_name},
                 [
                     rounded(t.reference.shown, t.indicator) if t.reference else Cell(None, "–")
                     for t in data.tables

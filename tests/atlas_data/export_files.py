@@ -129,14 +129,15 @@ def _unescape(body: bytes) -> bytes:
 
 
 def docx_text(data: bytes) -> str:
-    """Every paragraph and table cell of a DOCX, read with python-docx."""
+    """Every paragraph, table row (`cell | cell`, lines in a cell joined by ` / `) and footer of
+    a DOCX, read with python-docx."""
     import docx
 
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
+            parts.append(" | ".join(cell.text.replace("\n", " / ") for cell in row.cells))
     parts += [p.text for s in document.sections for p in s.footer.paragraphs]
     return "\n".join(parts)
 

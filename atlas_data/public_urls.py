@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views_bookmarks import public_bookmark
 from .views_indicators import public_indicator
+from .views_pois import public_pois
 from .views_public import public_atlas
 from .views_report import public_report, public_report_docx, public_report_pdf
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("report.pdf", public_report_pdf, name="public_report_pdf"),
     path("indicators/<int:pk>/", public_indicator, name="public_indicator"),
     path("bookmarks/<int:pk>/", public_bookmark, name="public_bookmark"),
+    path("pois/", public_pois, name="public_pois"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import Action, can, require
 from keck.shell import KeckApplication, MenuEntry
 
-from . import import_views, selectors, views_bookmarks, views_indicators, views_report
+from . import import_views, selectors, views_bookmarks, views_indicators, views_pois, views_report
 from .models import Indicator
 from .services.catalogue import adopt_catalogue
 from .services.errors import AtlasError
@@ -116,6 +116,9 @@ class AtlasApp(KeckApplication):
         MenuEntry(gettext_lazy("Indicators"), "indicators", "analytics"),
         MenuEntry(gettext_lazy("Bookmarks"), "bookmarks", "bookmarks"),
         MenuEntry(gettext_lazy("Imports"), "imports", "upload_file", Action.EDIT_ATLAS_DATA),
+        MenuEntry(gettext_lazy("Points of interest"), "pois", "place"),
+        MenuEntry(gettext_lazy("Offer analysis"), "poi_analysis", "insights"),
+        MenuEntry(gettext_lazy("POI categories"), "poi_categories", "category", Action.MANAGE_POIS),
     )
 
     index_path = path("", atlas_home, name="index")
@@ -161,4 +164,26 @@ class AtlasApp(KeckApplication):
     )
     bookmark_publish_path = path(
         "bookmarks/<int:pk>/publish/", views_bookmarks.bookmark_publish, name="bookmark_publish"
+    )
+    pois_path = path("pois/", views_pois.poi_list, name="pois")
+    poi_new_path = path("pois/new/", views_pois.poi_new, name="poi_new")
+    poi_detail_path = path("pois/<int:pk>/", views_pois.poi_detail, name="poi_detail")
+    poi_edit_path = path("pois/<int:pk>/edit/", views_pois.poi_edit, name="poi_edit")
+    poi_delete_path = path("pois/<int:pk>/delete/", views_pois.poi_delete, name="poi_delete")
+    poi_release_path = path("pois/<int:pk>/release/", views_pois.poi_release, name="poi_release")
+    poi_import_path = path("pois/import/", views_pois.poi_import, name="poi_import")
+    poi_indicators_path = path("pois/indicators/", views_pois.poi_indicators, name="poi_indicators")
+    poi_analysis_path = path("pois/analysis/", views_pois.poi_analysis, name="poi_analysis")
+    poi_categories_path = path("pois/categories/", views_pois.category_list, name="poi_categories")
+    poi_category_new_path = path(
+        "pois/categories/new/", views_pois.category_new, name="poi_category_new"
+    )
+    poi_category_edit_path = path(
+        "pois/categories/<int:pk>/", views_pois.category_edit, name="poi_category_edit"
+    )
+    poi_category_delete_path = path(
+        "pois/categories/<int:pk>/delete/", views_pois.category_delete, name="poi_category_delete"
+    )
+    poi_default_categories_path = path(
+        "pois/categories/defaults/", views_pois.default_categories, name="poi_default_categories"
     )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("atlas_data.api_imports")),
     path("", include("atlas_data.api_exports")),
     path("", include("atlas_data.api_bookmarks")),
+    path("", include("atlas_data.api_pois")),
 ]

@@ -1,6 +1,16 @@
 """Tables of the conferences app, one module per part: meetings, reflection sheets, analysis."""
 
 from .meetings import ActionItem, AgendaItem, Attendance, Conference, ConferenceMember, Session
+from .sheets import (
+    AgreedAnswer,
+    Answer,
+    Catalogue,
+    ConferenceStep,
+    Question,
+    Response,
+    Section,
+    Sheet,
+)
 
 __all__ = [
     "ActionItem",
@@ -9,4 +19,13 @@ __all__ = [
     "Conference",
     "ConferenceMember",
     "Session",
+    # reflection sheets
+    "AgreedAnswer",
+    "Answer",
+    "Catalogue",
+    "ConferenceStep",
+    "Question",
+    "Response",
+    "Section",
+    "Sheet",
 ]

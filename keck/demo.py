@@ -56,7 +56,21 @@ def load_demo() -> Municipality:
     )
     _load_demo_values(municipality)
     load_demo_atlas(municipality)  # synthetic years, counts with suppression, bookmarks
+    _load_demo_pois(municipality)
     return municipality
+
+
+def _load_demo_pois(municipality: Municipality) -> None:
+    """Invented points of interest inside the Gemeinden (two on a Gemeinde border), with the
+    default categories. vechta_pois.csv is the import example with one POI outside the
+    district, which the import rejects; the demo loads the valid register file."""
+    from django.contrib.auth import get_user_model
+
+    from atlas_data.services.pois import create_default_categories, sync_pois
+
+    data_admin = get_user_model().objects.get(username="demo-data")
+    create_default_categories(municipality=municipality, user=data_admin)
+    sync_pois(municipality=municipality, path=DEMO_DATA / "vechta_pois_demo.csv", user=data_admin)
 
 
 def _load_demo_values(municipality: Municipality) -> None:

@@ -1,0 +1,255 @@
+/* KECK: points of interest as a Leaflet layer.
+ *
+ * Markers show the category's letter in its colour (L.divIcon); below CLUSTER_BELOW_ZOOM nearby
+ * points are grouped in a screen grid and drawn as one numbered circle that zooms in on click.
+ * A popup lists the attributes. The layer adds itself to the atlas explorer when
+ * `window.keckExplorer.addOverlay(name, layer, label)` exists; pages without the explorer use
+ * `window.keckPoiLayer.load(url, options)` directly.
+ */
+(function () {
+  "use strict";
+
+  const CLUSTER_BELOW_ZOOM = 13;
+  const CELL_PIXELS = 60;
+  const DEFAULT_TEXTS = {
+    layer: "Points of interest",
+    category: "Category",
+    provider: "Provider",
+    address: "Address",
+    capacity: "Places",
+    ages: "Target age",
+    agesFrom: "from %s years",
+    agesTo: "under %s years",
+    agesRange: "%s to under %s years",
+    targetGroup: "Target group",
+    openingHours: "Opening hours",
+    website: "Website",
+    contact: "Contact",
+    notes: "Notes on the concept",
+    areas: "Areas",
+    internal: "internal (not released)",
+    details: "Details",
+    cluster: "%s points of interest: zoom in",
+  };
+
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;");
+  }
+
+  function fill(template, ...values) {
+    let index = 0;
+    return template.replace(/%s/g, () => esc(values[index++]));
+  }
+
+  function ageText(p, t) {
+    const from = p.target_age_min;
+    const to = p.target_age_max;
+    if (from !== null && to !== null) return fill(t.agesRange, from, to);
+    if (from !== null) return fill(t.agesFrom, from);
+    if (to !== null) return fill(t.agesTo, to);
+    return "";
+  }
+
+  function safeUrl(url) {
+    return /^https?:\/\//i.test(url || "") ? url : "";
+  }
+
+  function popupHtml(p, t) {
+    const rows = [];
+    const row = (label, html) => {
+      if (html) rows.push(`<tr><th scope="row">${esc(label)}</th><td>${html}</td></tr>`);
+    };
+    row(t.category, esc(p.category_name));
+    row(t.provider, esc(p.provider));
+    const place = [p.postcode, p.city].filter(Boolean).join(" ");
+    row(t.address, [esc(p.address), esc(place)].filter(Boolean).join(", "));
+    row(t.capacity, p.capacity === null || p.capacity === undefined ? "" : esc(p.capacity));
+    row(t.ages, ageText(p, t));
+    row(t.targetGroup, esc(p.target_group));
+    row(t.openingHours, esc(p.opening_hours));
+    const website = safeUrl(p.website);
+    row(t.website, website ? `<a href="${esc(website)}" rel="noopener" target="_blank">${esc(website)}</a>` : "");
+    row(t.contact, esc(p.contact));
+    row(t.notes, esc(p.concept_notes));
+    row(t.areas, (p.areas || []).filter((a) => a.level).map((a) => esc(a.name)).join(" · "));
+    const internal = p.released === false ? `<p class="keck-poi-internal">${esc(t.internal)}</p>` : "";
+    const link = p.url ? `<p><a href="${esc(p.url)}">${esc(t.details)}</a></p>` : "";
+    return (
+      `<div class="keck-poi-popup"><h3>${esc(p.name)}</h3>${internal}` +
+      `<table>${rows.join("")}</table>${link}</div>`
+    );
+  }
+
+  function poiIcon(p) {
+    const colour = /^#[0-9a-f]{6}$/i.test(p.color || "") ? p.color : "#1d5c7a";
+    return L.divIcon({
+      className: "keck-poi-marker",
+      html: `<span style="background:${colour}">${esc((p.icon || "•").slice(0, 2))}</span>`,
+      iconSize: [26, 26],
+      iconAnchor: [13, 13],
+      popupAnchor: [0, -12],
+    });
+  }
+
+  function clusterIcon(count) {
+    const size = count < 10 ? 32 : count < 100 ? 38 : 44;
+    return L.divIcon({
+      className: "keck-poi-cluster",
+      html: `<span>${count}</span>`,
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2],
+    });
+  }
+
+  const PoiLayer = L.LayerGroup.extend({
+    options: { clusterBelowZoom: CLUSTER_BELOW_ZOOM, cellPixels: CELL_PIXELS, texts: {} },
+
+    initialize(collection, options) {
+      L.LayerGroup.prototype.initialize.call(this, [], options);
+      this.texts = Object.assign({}, DEFAULT_TEXTS, this.options.texts || {});
+      this.features = (collection.features || []).filter(
+        (f) => f.geometry && f.geometry.type === "Point",
+      );
+    },
+
+    onAdd(map) {
+      L.LayerGroup.prototype.onAdd.call(this, map);
+      map.on("zoomend", this.redraw, this);
+      this.redraw();
+    },
+
+    onRemove(map) {
+      map.off("zoomend", this.redraw, this);
+      L.LayerGroup.prototype.onRemove.call(this, map);
+    },
+
+    getBounds() {
+      return L.latLngBounds(
+        this.features.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]),
+      );
+    },
+
+    marker(feature) {
+      const p = feature.properties;
+      const latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+      const marker = L.marker(latlng, {
+        icon: poiIcon(p),
+        title: `${p.name} (${p.category_name})`,
+        alt: p.name,
+        keyboard: true,
+        riseOnHover: true,
+      });
+      marker.feature = feature;
+      marker.bindPopup(() => popupHtml(p, this.texts), { maxWidth: 320 });
+      return marker;
+    },
+
+    redraw() {
+      const map = this._map;
+      if (!map) return;
+      const open = map._popup && map._popup._source && map._popup._source.feature;
+      this.clearLayers();
+      const zoom = map.getZoom();
+      if (zoom >= this.options.clusterBelowZoom || this.features.length < 2) {
+        this.features.forEach((f) => this.addLayer(this.marker(f)));
+        return;
+      }
+      const cells = new Map();
+      for (const feature of this.features) {
+        const [lng, lat] = feature.geometry.coordinates;
+        const point = map.project([lat, lng], zoom);
+        const key = `${Math.floor(point.x / this.options.cellPixels)}:${Math.floor(point.y / this.options.cellPixels)}`;
+        if (!cells.has(key)) cells.set(key, []);
+        cells.get(key).push(feature);
+      }
+      for (const members of cells.values()) {
+        if (members.length === 1) {
+          this.addLayer(this.marker(members[0]));
+          continue;
+        }
+        const bounds = L.latLngBounds(
+          members.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]),
+        );
+        const cluster = L.marker(bounds.getCenter(), {
+          icon: clusterIcon(members.length),
+          title: fill(this.texts.cluster, members.length),
+          keyboard: true,
+        });
+        cluster.on("click", () => {
+          const target = Math.max(zoom + 2, this.options.clusterBelowZoom);
+          if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
+            map.setView(bounds.getCenter(), target);
+          } else {
+            map.fitBounds(bounds.pad(0.3), { maxZoom: target });
+          }
+        });
+        this.addLayer(cluster);
+      }
+      if (open) {
+        // Keep the popup of a point that is still drawn on its own.
+        this.eachLayer((layer) => {
+          if (layer.feature === open) layer.openPopup();
+        });
+      }
+    },
+
+    openPopupOf(id) {
+      const feature = this.features.find((f) => f.properties.id === id);
+      if (!feature || !this._map) return null;
+      const [lng, lat] = feature.geometry.coordinates;
+      this._map.setView([lat, lng], Math.max(this._map.getZoom(), this.options.clusterBelowZoom));
+      let found = null;
+      this.eachLayer((layer) => {
+        if (layer.feature === feature) found = layer;
+      });
+      if (found) found.openPopup();
+      return found;
+    },
+  });
+
+  function readTexts(element) {
+    if (!element) return {};
+    try {
+      return JSON.parse(element.textContent);
+    } catch (error) {
+      return {};
+    }
+  }
+
+  async function load(url, options) {
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      headers: { Accept: "application/geo+json" },
+    });
+    if (!response.ok) throw new Error(`POIs: HTTP ${response.status}`);
+    return new PoiLayer(await response.json(), options || {});
+  }
+
+  window.keckPoiLayer = { PoiLayer, load, popupHtml, readTexts, CLUSTER_BELOW_ZOOM };
+
+  // The atlas explorer: a script tag with data-poi-url adds the layer as a toggleable overlay.
+  const script = document.currentScript;
+  const url = script && script.dataset.poiUrl;
+  if (!url) return;
+  const texts = readTexts(document.getElementById(script.dataset.textsId || "keck-poi-texts"));
+  let hooked = false;
+  function hook() {
+    const explorer = window.keckExplorer;
+    if (hooked || !explorer || typeof explorer.addOverlay !== "function") return false;
+    hooked = true;
+    load(url, { texts })
+      .then((layer) => explorer.addOverlay("pois", layer, texts.layer || DEFAULT_TEXTS.layer))
+      .catch((error) => console.error(error));
+    return true;
+  }
+  if (!hook()) {
+    document.addEventListener("keck:explorer-ready", hook);
+    document.addEventListener("DOMContentLoaded", hook);
+    window.addEventListener("load", hook);
+  }
+})();

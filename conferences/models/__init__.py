@@ -1,5 +1,13 @@
 """Tables of the conferences app, one module per part: meetings, reflection sheets, analysis."""
 
+from .analysis import (
+    FieldOfAction,
+    Finding,
+    NeedForAction,
+    Prioritisation,
+    PrioritisationIndicator,
+    SwotEntry,
+)
 from .meetings import ActionItem, AgendaItem, Attendance, Conference, ConferenceMember, Session
 from .sheets import (
     AgreedAnswer,
@@ -28,4 +36,11 @@ __all__ = [
     "Response",
     "Section",
     "Sheet",
+    # analysis
+    "FieldOfAction",
+    "Finding",
+    "NeedForAction",
+    "Prioritisation",
+    "PrioritisationIndicator",
+    "SwotEntry",
 ]

@@ -60,8 +60,10 @@ class ReportRow:
 
     @property
     def label(self) -> str:
-        unit = self.indicator.unit
-        return f"{self.indicator.name} ({unit})" if unit else self.indicator.name
+        name, unit = self.indicator.name, self.indicator.unit
+        if not unit or name.endswith(f"({unit})"):
+            return name
+        return f"{name} ({unit})"
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,10 @@ def change_between(current: Shown, previous: Shown | None, indicator: Indicator)
     if indicator.kind == Indicator.Kind.COUNT and difference == difference.to_integral():
         decimals = 0
     if difference == 0:
-        return Change(0.0, "±" + format_number(0, decimals=decimals))
-    sign = "+" if difference > 0 else "-"
-    text = sign + format_number(float(abs(difference)), decimals=decimals)
+        text = "±" + format_number(0, decimals=decimals)
+    else:
+        sign = "+" if difference > 0 else "-"
+        text = sign + format_number(float(abs(difference)), decimals=decimals)
     if indicator.kind == Indicator.Kind.SHARE and indicator.unit == "%":
         text += " " + _("pp.")
     elif indicator.unit in ("‰", "€", "m²"):

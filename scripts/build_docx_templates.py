@@ -1,8 +1,10 @@
-"""Builds the default Word template of the area report: templates/docx/area_report.docx.
+"""Builds the default Word templates: the area report (templates/docx/area_report.docx) and the
+minutes of a conference session (templates/docx/minutes.docx), one function per template.
 
-Run `.venv/bin/python scripts/build_docx_templates.py` after changing this script and commit
-both. The template holds Jinja tags that docxtpl renders (docs/reports.md lists the variables);
-a municipality may replace the file with its own, edited in Word, as long as it keeps the tags.
+Run `.venv/bin/python scripts/build_docx_templates.py [area_report|minutes]` after changing this
+script and commit both. The templates hold Jinja tags that docxtpl renders (docs/reports.md and
+docs/conferences.md list the variables); a municipality may replace a file with its own, edited
+in Word, as long as it keeps the tags.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 TARGET = Path(__file__).resolve().parent.parent / "templates" / "docx" / "area_report.docx"
+MINUTES_TARGET = TARGET.with_name("minutes.docx")
 INK = RGBColor(0x1F, 0x2A, 0x30)
 MUTED = RGBColor(0x5B, 0x67, 0x70)
 ACCENT = RGBColor(0x1D, 0x5C, 0x7A)
@@ -68,7 +71,8 @@ def tag_paragraph(document, tag: str) -> None:
     document.add_paragraph(tag)
 
 
-def build() -> Document:
+def new_document() -> Document:
+    """An A4 portrait document in Arial with KECK's heading colours and the footer tag."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -91,7 +95,11 @@ def build() -> Document:
 
     footer = section.footer.paragraphs[0]
     write(footer, "{{ footer }}", size=8, colour=MUTED)
+    return document
 
+
+def build() -> Document:
+    document = new_document()
     document.add_paragraph("{{ title }}", style="Title")
     subtitle = document.add_paragraph()
     write(subtitle, "{{ subtitle }}", size=12, colour=MUTED)

@@ -220,6 +220,9 @@ def _styles():
             alignment=TA_RIGHT,
         ),
         "small": ParagraphStyle("small", base, fontSize=8, leading=10.5, textColor=MUTED),
+        "small_head": ParagraphStyle(
+            "small_head", base, fontName="Helvetica-Bold", fontSize=7.5, leading=9
+        ),
         "heading": ParagraphStyle(
             "heading",
             base,
@@ -308,11 +311,11 @@ def _topic_table(report: AreaReport, topic, styles, width: float) -> Table:
     if report.reference_name:
         groups.append(report.reference_name)
     name_width = width * (0.3 if len(groups) <= 3 else 0.26)
-    year_width = 1.5 * cm
+    year_width = 1.7 * cm
     number_width = (width - name_width - year_width) / (2 * len(groups))
     head = [
         Paragraph(_escape(_("Indicator")), styles["head"]),
-        Paragraph(_escape(_("Compared with")), styles["head"]),
+        Paragraph(_escape(_("Compared with")), styles["small_head"]),
     ]
     sub = ["", ""]
     for group in groups:

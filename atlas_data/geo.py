@@ -293,8 +293,12 @@ def simplify_coverage(geometries: list, *, tolerance: float | None = None) -> li
         return []
     array = shapely.make_valid(pd.array(geometries, dtype=object).to_numpy())
     if tolerance is None:
+        # About one pixel when the whole extent fills a map of ~1,000 pixels: the map shows
+        # every area at once, and a finer level gets its own, smaller extent. For the 10,997
+        # Gemeinden of Germany (VG5000, itself generalised for 1:5,000,000) this keeps the map
+        # data under 5 MB (bench/README.md, "Map payload").
         minx, miny, maxx, maxy = shapely.total_bounds(array)
-        tolerance = max(math.hypot(maxx - minx, maxy - miny) * 2e-4, 1e-5)
+        tolerance = max(math.hypot(maxx - minx, maxy - miny) * 1e-3, 1e-5)
     try:
         simplified = shapely.coverage_simplify(array, tolerance)
     except shapely.errors.GEOSException:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views_bookmarks import public_bookmark
+from .views_explore import public_area_detail, public_explore
 from .views_indicators import public_indicator
 from .views_pois import public_pois
 from .views_public import public_atlas
@@ -10,6 +11,8 @@ from .views_report import public_report, public_report_docx, public_report_pdf
 
 urlpatterns = [
     path("", public_atlas, name="public_atlas"),
+    path("explore/", public_explore, name="public_explore"),
+    path("areas/<int:pk>/", public_area_detail, name="public_area"),
     path("report/", public_report, name="public_report"),
     path("report.docx", public_report_docx, name="public_report_docx"),
     path("report.pdf", public_report_pdf, name="public_report_pdf"),

@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import Action, can, require
 from keck.shell import KeckApplication, MenuEntry
 
-from . import import_views, selectors, views_bookmarks, views_indicators, views_pois, views_report
+from . import (
+    import_views,
+    selectors,
+    views_bookmarks,
+    views_explore,
+    views_indicators,
+    views_pois,
+    views_report,
+)
 from .models import Indicator
 from .services.catalogue import adopt_catalogue
 from .services.errors import AtlasError
@@ -112,6 +120,7 @@ class AtlasApp(KeckApplication):
     app_name = "atlas"
     menu = (
         MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),
+        MenuEntry(gettext_lazy("Explore"), "explore", "layers"),
         MenuEntry(gettext_lazy("Area report"), "report", "summarize"),
         MenuEntry(gettext_lazy("Indicators"), "indicators", "analytics"),
         MenuEntry(gettext_lazy("Bookmarks"), "bookmarks", "bookmarks"),
@@ -122,6 +131,8 @@ class AtlasApp(KeckApplication):
     )
 
     index_path = path("", atlas_home, name="index")
+    explore_path = path("explore/", views_explore.explore, name="explore")
+    area_path = path("areas/<int:pk>/", views_explore.area_detail, name="area")
     report_path = path("report/", views_report.report_page, name="report")
     report_docx_path = path("report.docx", views_report.report_docx, name="report_docx")
     report_pdf_path = path("report.pdf", views_report.report_pdf, name="report_pdf")

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("accounts.api")),
     path("", include("atlas_data.api")),
     path("", include("atlas_data.api_imports")),
+    path("", include("atlas_data.api_maps")),
     path("", include("atlas_data.api_exports")),
     path("", include("atlas_data.api_bookmarks")),
     path("", include("atlas_data.api_pois")),

@@ -247,3 +247,7 @@ LOGGING = {
 # KECK's own settings.
 KECK_DEMO_PASSWORD = "KeckDemo-2026"  # noqa: S105 - documented demo password, refused without DEBUG
 KECK_BKG_SOURCE_NOTE = "© GeoBasis-DE / BKG 2021"
+# An optional base map below the atlas maps, e.g. https://tile.example.org/{z}/{x}/{y}.png;
+# empty: the maps draw only our own geometries and work without internet.
+KECK_TILE_URL = env.str("KECK_TILE_URL", default="")
+KECK_TILE_ATTRIBUTION = env.str("KECK_TILE_ATTRIBUTION", default="")

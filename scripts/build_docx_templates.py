@@ -29,7 +29,7 @@ ACCENT = RGBColor(0x1D, 0x5C, 0x7A)
 HEADER_FILL = "E6EEF2"
 # Column widths in cm: indicator, comparison year, loop start, one area (repeated per area by
 # docxtpl), loop end, reference. The tag cells vanish when the template is rendered.
-WIDTHS = (6.0, 1.7, 0.2, 2.5, 0.2, 2.5)
+WIDTHS = (5.5, 1.5, 0.2, 2.5, 0.2, 2.5)
 
 
 def shade(cell, fill: str) -> None:
@@ -153,6 +153,8 @@ def build() -> Document:
     for row in table.rows:
         for cell, width in zip(row.cells, WIDTHS, strict=True):
             cell.width = Cm(width)
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, WIDTHS, strict=True):
+        column.w = Cm(width)
     tag_paragraph(document, "{%p endfor %}")
 
     document.add_paragraph("{{ labels.notes }}", style="Heading 2")

@@ -181,9 +181,26 @@ def _cell(cell: ReportCell) -> dict:
 def render_docx(report: AreaReport, *, template: Path | None = None) -> bytes:
     document = DocxTemplate(str(template or DOCX_TEMPLATE))
     document.render(docx_context(report), autoescape=True)
+    _grid_from_cells(document.docx)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _grid_from_cells(document) -> None:
+    """Give each table's grid the widths of its first row's cells.
+
+    The column loop repeats the area cell with its width, but the table grid keeps the
+    template's columns (including those of the vanished tag cells); Word follows the cells,
+    LibreOffice the grid.
+    """
+    for table in document.tables:
+        columns = table._tbl.tblGrid.gridCol_lst
+        widths = [cell.width for cell in table.rows[0].cells]
+        if len(columns) != len(widths) or None in widths:
+            continue
+        for column, width in zip(columns, widths, strict=True):
+            column.w = width
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,12 +53,16 @@ class PoiFilterForm(forms.Form):
             del self.fields["released"]
 
 
-class PoiForm(forms.ModelForm):
-    website = forms.URLField(
-        label=gettext_lazy("website"), required=False, max_length=200, assume_scheme="https"
-    )
+def _formfield(field, **kwargs):
+    """Web addresses typed without a scheme get https:// (Django 6's default already)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
+
+class PoiForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _formfield
         model = Poi
         fields = [
             "name",

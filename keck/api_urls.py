@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("atlas_data.api_exports")),
     path("", include("atlas_data.api_bookmarks")),
     path("", include("atlas_data.api_pois")),
+    path("", include("conferences.api_analysis")),
 ]

@@ -57,6 +57,7 @@ def load_demo() -> Municipality:
     _load_demo_values(municipality)
     load_demo_atlas(municipality)  # synthetic years, counts with suppression, bookmarks
     _load_demo_pois(municipality)
+    _load_demo_analysis(municipality)
     return municipality
 
 
@@ -105,3 +106,11 @@ def _load_demo_values(municipality: Municipality) -> None:
             indicator._history_user = data_admin
             indicator.save(update_fields=["decimals"])
         release(user=data_admin, indicator=indicator, year=2013)
+
+
+def _load_demo_analysis(municipality: Municipality) -> None:
+    """SWOT, findings, a need and a field of action, a confirmed prioritisation of the
+    Gemeinden for the Sozialplanungskonferenz."""
+    from .demo_analysis import load_demo_analysis
+
+    load_demo_analysis(municipality)

@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Action, require
 from keck.shell import KeckApplication, MenuEntry
+
+from . import views_analysis
 
 
 @login_required
@@ -24,6 +26,10 @@ class ConferencesApp(KeckApplication):
     title = gettext_lazy("Conferences")
     icon = "groups"
     app_name = "conferences"
-    menu = (MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),)
+    menu = (
+        MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),
+        MenuEntry(gettext_lazy("Analysis"), "analysis", "insights"),
+    )
 
     index_path = path("", overview, name="index")
+    analysis_path = path("", include(views_analysis.urlpatterns))  # analysis/, <id>/analysis/…

@@ -40,8 +40,10 @@ class SheetError(Exception):
 # --- default catalogues --------------------------------------------------------------------
 
 
-def load_default_catalogues(*, registry=None) -> dict[str, Catalogue]:
-    """Create or update the catalogues KECK ships; idempotent.
+def load_default_catalogues(
+    *, registry=None, catalogues: list[dict] | None = None
+) -> dict[str, Catalogue]:
+    """Create or update the catalogues KECK ships (`catalogues_default.CATALOGUES`); idempotent.
 
     A default whose content changed gets a new version when sheets already use the current
     one, else its content is replaced. `registry` is the app registry of a data migration.
@@ -52,7 +54,7 @@ def load_default_catalogues(*, registry=None) -> dict[str, Catalogue]:
     models["Question"] = registry.get_model("conferences", "Question")
     loaded = {}
     with transaction.atomic():
-        for data in CATALOGUES:
+        for data in CATALOGUES if catalogues is None else catalogues:
             loaded[data["kind"]] = _sync_default(data, models)
     return loaded
 

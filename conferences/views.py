@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import Action, require
 from keck.shell import KeckApplication, MenuEntry
 
-from . import views_analysis
+from . import views_analysis, views_sheets
 
 
 @login_required
@@ -29,7 +29,10 @@ class ConferencesApp(KeckApplication):
     menu = (
         MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),
         MenuEntry(gettext_lazy("Analysis"), "analysis", "insights"),
+        MenuEntry(gettext_lazy("Reflection sheets"), "sheets", "fact_check"),
+        MenuEntry(gettext_lazy("Question catalogues"), "catalogues", "quiz"),
     )
 
     index_path = path("", overview, name="index")
     analysis_path = path("", include(views_analysis.urlpatterns))  # analysis/, <id>/analysis/…
+    sheets_path = path("", include(views_sheets.urlpatterns))  # sheets/, catalogues/ …

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("atlas_data.api_bookmarks")),
     path("", include("atlas_data.api_pois")),
     path("", include("conferences.api_analysis")),
+    path("", include("conferences.api_sheets")),
 ]

@@ -57,8 +57,16 @@ def load_demo() -> Municipality:
     _load_demo_values(municipality)
     load_demo_atlas(municipality)  # synthetic years, counts with suppression, bookmarks
     _load_demo_pois(municipality)
+    _load_demo_sheets(municipality)
     _load_demo_analysis(municipality)
     return municipality
+
+
+def _load_demo_sheets(municipality: Municipality) -> None:
+    """A consolidated Vorphase reflection sheet (cycle 1) with two respondents."""
+    from conferences.demo_sheets import load_demo_sheets
+
+    load_demo_sheets(municipality)
 
 
 def _load_demo_pois(municipality: Municipality) -> None:

@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IndicatorKindEnum": "atlas_data.models.Indicator.Kind",
         "ImportRunKindEnum": "atlas_data.models.ImportRun.Kind",
+        "CatalogueKindEnum": "conferences.models.Catalogue.Kind",
+        "SheetStateEnum": "conferences.models.Sheet.State",
         "FindingKindEnum": "conferences.models.analysis.Finding.Kind",
         "FindingStateEnum": "conferences.models.analysis.Finding.State",
     },

@@ -71,10 +71,14 @@ class Catalogue:
         return next((i for i in self.indicators if i.pk == pk), None)
 
     def groups(self) -> list[tuple[str, list[Indicator]]]:
+        """(topic name, indicators) in the topics' order; indicators without topic last."""
         groups: dict[str, list[Indicator]] = {}
         for indicator in self.indicators:
-            name = indicator.topic.name if indicator.topic else str(_("Other indicators"))
-            groups.setdefault(name, []).append(indicator)
+            if indicator.topic is not None:
+                groups.setdefault(indicator.topic.name, []).append(indicator)
+        others = [indicator for indicator in self.indicators if indicator.topic is None]
+        if others:
+            groups.setdefault(str(_("Other indicators")), []).extend(others)
         return list(groups.items())
 
 
@@ -261,6 +265,24 @@ class ExploreTable:
     @property
     def has_visible_suppressed(self) -> bool:
         return any(cell.suppressed_but_visible for row in self.rows for cell in row.cells)
+
+    def select(self, indicators: list[Indicator]) -> ExploreTable:
+        """The same table with only the columns of `indicators`, in their order."""
+        index = {column.indicator.pk: n for n, column in enumerate(self.columns)}
+        chosen = [index[indicator.pk] for indicator in indicators]
+        return ExploreTable(
+            year=self.year,
+            level=self.level,
+            columns=[self.columns[n] for n in chosen],
+            rows=[
+                TableRow(row.area_id, row.key, row.name, [row.cells[n] for n in chosen])
+                for row in self.rows
+            ],
+            reference_name=self.reference_name,
+            reference_cells=[self.reference_cells[n] for n in chosen]
+            if self.reference_cells
+            else [],
+        )
 
 
 def explore_table(

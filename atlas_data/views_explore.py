@@ -268,24 +268,15 @@ def _bar_slots(state: ExplorerState) -> list[tuple[int, int | None, str]]:
 
 def _table_and_data(request, municipality, *, viewer, state, catalogue, urls):
     """The table (server-rendered, the map's text alternative) and the data of the scripts."""
-    table = selectors_explore.explore_table(
-        user=viewer,
-        catalogue=catalogue,
-        indicators=state.table_indicators,
-        year=state.year,
-        level=state.level,
+    # One table for the columns and the bar columns: an indicator in both is read once.
+    wanted = state.table_indicators + [i for i in state.bars if i not in state.table_indicators]
+    everything = selectors_explore.explore_table(
+        user=viewer, catalogue=catalogue, indicators=wanted, year=state.year, level=state.level
     )
+    table = everything.select(state.table_indicators)
+    bars = everything.select(state.bars) if state.bars else None
     area_keys = {row.key for row in table.rows}
     state.areas = [key for key in state.areas if key in area_keys]
-    bars = None
-    if state.bars:
-        bars = selectors_explore.explore_table(
-            user=viewer,
-            catalogue=catalogue,
-            indicators=state.bars,
-            year=state.year,
-            level=state.level,
-        )
     series = None
     if state.chart == "line":
         focus = state.areas or (

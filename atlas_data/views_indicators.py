@@ -322,15 +322,20 @@ def _correction_initial(request, indicator, municipality, year) -> dict:
     stored = Value.objects.filter(indicator=indicator, area=area, year=year).first()
     if stored is not None:
         initial.update(
-            value=stored.value,
-            numerator=stored.numerator,
-            denominator=stored.denominator,
+            value=_plain(stored.value),
+            numerator=_plain(stored.numerator),
+            denominator=_plain(stored.denominator),
             action="source_suppressed"
             if stored.status == Value.Status.SOURCE_SUPPRESSED
             else "value",
             source_note=stored.source_note,
         )
     return initial
+
+
+def _plain(number: float | None):
+    """Whole numbers without a decimal part in the form: 3, not 3,0."""
+    return int(number) if number is not None and float(number).is_integer() else number
 
 
 # --- public ------------------------------------------------------------------------------------

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("atlas_data.api_bookmarks")),
     path("", include("atlas_data.api_pois")),
     path("", include("conferences.api_analysis")),
+    path("", include("conferences.api_meetings")),
     path("", include("conferences.api_sheets")),
 ]

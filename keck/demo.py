@@ -57,9 +57,18 @@ def load_demo() -> Municipality:
     _load_demo_values(municipality)
     load_demo_atlas(municipality)  # synthetic years, counts with suppression, bookmarks
     _load_demo_pois(municipality)
+    _load_demo_meetings(municipality)
     _load_demo_sheets(municipality)
     _load_demo_analysis(municipality)
     return municipality
+
+
+def _load_demo_meetings(municipality: Municipality) -> None:
+    """Sozialplanungskonferenz and Sozialraumkonferenz Stadt Vechta with members, two past
+    sessions each way with minutes and action items (one done, one carried over, one overdue)."""
+    from .demo_meetings import load_demo_meetings
+
+    load_demo_meetings(municipality)
 
 
 def _load_demo_sheets(municipality: Municipality) -> None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -206,6 +207,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic jobs for `celery -A keck beat` (times in CELERY_TIMEZONE, Europe/Berlin); sites without
+# beat run `manage.py send_reminders` from cron instead (README, Betrieb).
+CELERY_BEAT_SCHEDULE = {
+    "action-item-reminders": {
+        "task": "conferences.tasks.send_action_item_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -233,6 +242,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IndicatorKindEnum": "atlas_data.models.Indicator.Kind",
         "ImportRunKindEnum": "atlas_data.models.ImportRun.Kind",
+        "ConferenceKindEnum": "conferences.models.Conference.Kind",
+        "ActionItemStatusEnum": "conferences.models.ActionItem.Status",
+        "AttendanceStatusEnum": "conferences.selectors_meetings.ATTENDANCE_STATUSES",
+        "ValueStatusEnum": "atlas_data.api._STATUSES",
         "CatalogueKindEnum": "conferences.models.Catalogue.Kind",
         "SheetStateEnum": "conferences.models.Sheet.State",
         "FindingKindEnum": "conferences.models.analysis.Finding.Kind",

@@ -9,7 +9,9 @@ in Word, as long as it keeps the tags.
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -172,20 +174,159 @@ def build() -> Document:
     return document
 
 
-def main() -> int:
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    document = build()
-    # A fixed creation date and author: rebuilding gives the same template.
+# Column widths of the minutes' tables in cm (17 cm between the margins).
+ATTENDANCE_WIDTHS = (5.0, 4.2, 4.8, 3.0)
+ACTION_ITEM_WIDTHS = (1.0, 3.8, 7.2, 2.4, 2.6)
+
+
+def loop_table(document, header: list[str], body: list[str], loop: str, widths) -> None:
+    """A table whose body row repeats per element of `loop` ("row in rows"), header on top of
+    every page; the rows holding the docxtpl tags vanish on render."""
+    table = document.add_table(rows=4, cols=len(header))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head, opening, row, closing = table.rows
+    repeat_as_header(head)
+    for cell, text in zip(head.cells, header, strict=True):
+        cell_text(cell, text, bold=True)
+        shade(cell, HEADER_FILL)
+    opening.cells[0].text = "{%tr for " + loop + " %}"
+    closing.cells[0].text = "{%tr endfor %}"
+    for cell, text in zip(row.cells, body, strict=True):
+        cell_text(cell, text)
+    # Word reads the cell widths, LibreOffice the table grid: set both, and no autofit.
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = Cm(width)
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def build_minutes() -> Document:
+    """The minutes of a session: head, attendance, agenda with minutes, decisions, action items."""
+    document = new_document()
+    document.add_paragraph("{{ title }}: {{ conference.name }}", style="Title")
+    subtitle = document.add_paragraph()
+    write(subtitle, "{{ municipality }}", size=12, colour=MUTED)
+    for label, value, condition in (
+        ("labels.kind", "conference.kind", None),
+        ("labels.areas", "conference.areas", "conference.areas"),
+        ("labels.date", "session.when", None),
+        ("labels.place", "session.place", "session.place"),
+        ("labels.coordinator", "conference.coordinator", "conference.coordinator"),
+    ):
+        if condition:
+            tag_paragraph(document, "{%p if " + condition + " %}")
+        meta = document.add_paragraph()
+        meta.paragraph_format.space_after = Pt(2)
+        write(meta, "{{ " + label + " }}: ", bold=True)
+        write(meta, "{{ " + value + " }}")
+        if condition:
+            tag_paragraph(document, "{%p endif %}")
+
+    document.add_paragraph("{{ labels.attendance }}", style="Heading 1")
+    loop_table(
+        document,
+        [
+            "{{ labels.name }}",
+            "{{ labels.function }}",
+            "{{ labels.institution }}",
+            "{{ labels.status }}",
+        ],
+        ["{{ row.name }}", "{{ row.function }}", "{{ row.institution }}", "{{ row.status }}"],
+        "row in attendance",
+        ATTENDANCE_WIDTHS,
+    )
+
+    document.add_paragraph("{{ labels.agenda }}", style="Heading 1")
+    tag_paragraph(document, "{%p for item in agenda %}")
+    document.add_paragraph("{{ item.number }}. {{ item.title }}", style="Heading 2")
+    for field in ("carried_over", "description"):
+        tag_paragraph(document, "{%p if item." + field + " %}")
+        write(document.add_paragraph(), "{{ item." + field + " }}", size=9, colour=MUTED)
+        tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p if item.bookmark %}")
+    line = document.add_paragraph()
+    write(line, "{{ labels.bookmark }}: ", size=9, colour=MUTED)
+    write(line, "{{ item.bookmark }}", size=9)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p if item.minutes %}")
+    document.add_paragraph("{{ item.minutes }}")
+    tag_paragraph(document, "{%p else %}")
+    write(document.add_paragraph(), "{{ labels.no_minutes }}", colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p endfor %}")
+
+    document.add_paragraph("{{ labels.decisions }}", style="Heading 1")
+    tag_paragraph(document, "{%p for decision in decisions %}")
+    document.add_paragraph("{{ decision }}", style="List Bullet")
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p if not decisions %}")
+    write(document.add_paragraph(), "{{ labels.no_decisions }}", colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+
+    document.add_paragraph("{{ labels.action_items }}", style="Heading 1")
+    loop_table(
+        document,
+        [
+            "{{ labels.number }}",
+            "{{ labels.who }}",
+            "{{ labels.what }}",
+            "{{ labels.due }}",
+            "{{ labels.status }}",
+        ],
+        [
+            "{{ item.number }}",
+            "{{ item.who }}",
+            "{{ item.what }}",
+            "{{ item.due }}{% if item.overdue %} ({{ labels.overdue }}){% endif %}",
+            "{{ item.status }}",
+        ],
+        "item in action_items",
+        ACTION_ITEM_WIDTHS,
+    )
+    return document
+
+
+# name on the command line: (build function, file, document title)
+TEMPLATES = {
+    "area_report": (build, TARGET, "Gebietsbericht"),
+    "minutes": (build_minutes, MINUTES_TARGET, "Protokoll"),
+}
+
+
+def save(document: Document, target: Path, title: str) -> None:
+    """Save with a fixed creation date, author and zip timestamps: rebuilding gives the same
+    bytes, so a changed template shows up in git only when its content changed."""
     properties = document.core_properties
     properties.author = "KECK"
-    properties.title = "Gebietsbericht"
+    properties.title = title
     properties.created = properties.modified = datetime(2026, 1, 1)
     properties.last_modified_by = "KECK"
     properties.revision = 1
-    document.save(TARGET)
-    print(f"written: {TARGET}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(fixed, source.read(info.filename))
+
+
+def main(names: list[str] | None = None) -> int:
+    names = names or list(TEMPLATES)
+    unknown = [name for name in names if name not in TEMPLATES]
+    if unknown:
+        print(f"unknown template: {', '.join(unknown)}; known: {', '.join(TEMPLATES)}")
+        return 2
+    for name in names:
+        builder, target, title = TEMPLATES[name]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        save(builder(), target, title)
+        print(f"written: {target}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -19,6 +19,7 @@ from .sheets import (
     Section,
     Sheet,
 )
+from .templates import MinutesTemplate
 
 __all__ = [
     "ActionItem",
@@ -27,6 +28,7 @@ __all__ = [
     "Conference",
     "ConferenceMember",
     "Session",
+    "MinutesTemplate",
     # reflection sheets
     "AgreedAnswer",
     "Answer",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality
@@ -177,10 +178,10 @@ class ActionItem(models.Model):
     """Who does what by when ("Hausaufgaben"), agreed at the end of a session."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
+        OPEN = "open", pgettext_lazy("action item status", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action item status", "In progress")
+        DONE = "done", pgettext_lazy("action item status", "Done")
+        DROPPED = "dropped", pgettext_lazy("action item status", "Dropped")
 
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("session")

@@ -102,6 +102,17 @@ def _write(cell, text: str, *, bold: bool = False, italic: bool = False, muted: 
             run.add_break()
 
 
+def _widths(table, widths) -> None:
+    """Column widths in the table grid and in every cell: Word reads the cells, LibreOffice
+    the grid."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def _answer_text(answer) -> str:
     return answer_label(answer.answer) if answer is not None else ""
 
@@ -110,6 +121,8 @@ def _explanation_text(answer) -> str:
     if answer is None:
         return ""
     choices = choice_text(answer)
+    if choices:
+        choices = _("Checklist: %(choices)s") % {"choices": choices}
     return "\n".join(part for part in (answer.explanation, choices) if part)
 
 
@@ -137,7 +150,7 @@ def render_docx(content: SheetContent, *, created_note: str) -> bytes:
         cells = facts.add_row().cells
         _write(cells[0], label, bold=True)
         _write(cells[1], value)
-        cells[0].width, cells[1].width = Cm(4), Cm(20)
+    _widths(facts, (Cm(4), Cm(20.5)))
     if content.sheet.catalogue.description:
         document.add_paragraph(content.sheet.catalogue.description).runs[0].italic = True
 
@@ -185,9 +198,7 @@ def render_docx(content: SheetContent, *, created_note: str) -> bytes:
                 _write(cells[1], display_name(response.respondent))
                 _write(cells[2], _answer_text(response))
                 _write(cells[3], _explanation_text(response))
-        for table_row in table.rows:
-            for cell, width in zip(table_row.cells, WIDTHS, strict=False):
-                cell.width = width
+        _widths(table, WIDTHS)
     footer = section.footer.paragraphs[0]
     footer.text = created_note
     footer.runs[0].font.size = Pt(8)

@@ -312,3 +312,16 @@ def test_catalogue_of_another_municipality_cannot_be_copied(
         copy_catalogue(user=outsider, municipality=other_municipality, catalogue=own)
 
     assert "another municipality" in str(error.value)
+
+
+def test_load_catalogues_command_reports_the_four_defaults(catalogues):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_catalogues", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 4
+    assert "vorphase: Vorphase: Schwerpunkt der Arbeit (v1, 7 sections)" in lines

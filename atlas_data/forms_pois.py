@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -182,6 +183,7 @@ class DerivedIndicatorsForm(forms.Form):
         self.fields["category"].choices = _category_choices(nodes, empty=None)
         self.fields["denominator"].queryset = denominators
         self.fields["denominator"].empty_label = "—"
+        self.fields["year"].initial = timezone.localdate().year
 
     def clean_category(self):
         return self.nodes[self.cleaned_data["category"]]

@@ -201,7 +201,12 @@ def poi_feature(poi: Poi, *, url: str | None = None) -> dict:
             "concept_notes": poi.concept_notes,
             "released": poi.is_released,
             "areas": [
-                {"key": area.key, "name": area.name, "level": area.level.slug}
+                {
+                    "key": area.key,
+                    "name": area.name,
+                    "level": area.level.slug,
+                    "depth": area.level.depth,
+                }
                 for area in poi.areas.all()
             ],
             "url": url,

@@ -399,23 +399,23 @@ def poi_indicators(request):
 def poi_analysis(request):
     municipality = _municipality(request)
     levels = selectors.levels_for(user=request.user, municipality=municipality).filter(depth__gt=0)
-    form = AnalysisForm(request.GET or None, levels=levels)
-    level = band = None
-    threshold = DEFAULT_OVERLAP
-    if form.is_bound and form.is_valid():
-        level = form.cleaned_data["level"]
-        band = form.cleaned_data["band"] or None
+    default = selectors.default_level(user=request.user, municipality=municipality)
+    data = {
+        "level": default.slug if default else "",
+        "band": "3-6",
+        "threshold": DEFAULT_OVERLAP,
+        **{key: value for key, value in request.GET.items() if value},
+    }
+    form = AnalysisForm(data, levels=levels)
+    level, band, threshold = default, BANDS_BY_CODE["3-6"], DEFAULT_OVERLAP
+    if form.is_valid():
+        level = form.cleaned_data["level"] or default
+        band = BANDS_BY_CODE.get(form.cleaned_data["band"]) or band
         threshold = form.cleaned_data["threshold"] or DEFAULT_OVERLAP
-    level = level or selectors.default_level(user=request.user, municipality=municipality)
-    band = BANDS_BY_CODE.get(band or "3-6") or BANDS_BY_CODE["3-6"]
     analysis = None
     if level is not None and level.depth > 0:
         analysis = selectors_pois.offer_analysis(
             user=request.user, municipality=municipality, level=level, threshold=threshold
-        )
-    if not form.is_bound and level is not None:
-        form = AnalysisForm(
-            initial={"level": level, "band": band.code, "threshold": threshold}, levels=levels
         )
     return render(
         request,

@@ -25,7 +25,9 @@ API = "/api/v1/municipalities/vechta/pois/"
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(settings):
+    """Answers in English, so that assertions do not depend on the German catalogue."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

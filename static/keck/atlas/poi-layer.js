@@ -18,9 +18,9 @@
     address: "Address",
     capacity: "Places",
     ages: "Target age",
-    agesFrom: "from %s years",
-    agesTo: "under %s years",
-    agesRange: "%s to under %s years",
+    agesFrom: "from {age} years",
+    agesTo: "under {age} years",
+    agesRange: "{from} to under {to} years",
     targetGroup: "Target group",
     openingHours: "Opening hours",
     website: "Website",
@@ -29,7 +29,7 @@
     areas: "Areas",
     internal: "internal (not released)",
     details: "Details",
-    cluster: "%s points of interest: zoom in",
+    cluster: "{count} points of interest: zoom in",
   };
 
   function esc(value) {
@@ -41,17 +41,19 @@
       .replace(/'/g, "&#39;");
   }
 
-  function fill(template, ...values) {
-    let index = 0;
-    return template.replace(/%s/g, () => esc(values[index++]));
+  // Texts name their values in braces: "{from} to under {to} years".
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (match, name) =>
+      name in values ? esc(values[name]) : match,
+    );
   }
 
   function ageText(p, t) {
     const from = p.target_age_min;
     const to = p.target_age_max;
-    if (from !== null && to !== null) return fill(t.agesRange, from, to);
-    if (from !== null) return fill(t.agesFrom, from);
-    if (to !== null) return fill(t.agesTo, to);
+    if (from !== null && to !== null) return fill(t.agesRange, { from, to });
+    if (from !== null) return fill(t.agesFrom, { age: from });
+    if (to !== null) return fill(t.agesTo, { age: to });
     return "";
   }
 
@@ -76,7 +78,7 @@
     row(t.website, website ? `<a href="${esc(website)}" rel="noopener" target="_blank">${esc(website)}</a>` : "");
     row(t.contact, esc(p.contact));
     row(t.notes, esc(p.concept_notes));
-    row(t.areas, (p.areas || []).filter((a) => a.level).map((a) => esc(a.name)).join(" · "));
+    row(t.areas, (p.areas || []).filter((a) => a.depth > 0).map((a) => esc(a.name)).join(" · "));
     const internal = p.released === false ? `<p class="keck-poi-internal">${esc(t.internal)}</p>` : "";
     const link = p.url ? `<p><a href="${esc(p.url)}">${esc(t.details)}</a></p>` : "";
     return (
@@ -145,7 +147,11 @@
         riseOnHover: true,
       });
       marker.feature = feature;
-      marker.bindPopup(() => popupHtml(p, this.texts), { maxWidth: 320 });
+      marker.bindPopup(() => popupHtml(p, this.texts), {
+        maxWidth: 280,
+        autoPanPaddingTopLeft: L.point(50, 20),
+        autoPanPaddingBottomRight: L.point(20, 20),
+      });
       return marker;
     },
 
@@ -159,15 +165,36 @@
         this.features.forEach((f) => this.addLayer(this.marker(f)));
         return;
       }
+      const size = this.options.cellPixels;
       const cells = new Map();
       for (const feature of this.features) {
         const [lng, lat] = feature.geometry.coordinates;
         const point = map.project([lat, lng], zoom);
-        const key = `${Math.floor(point.x / this.options.cellPixels)}:${Math.floor(point.y / this.options.cellPixels)}`;
-        if (!cells.has(key)) cells.set(key, []);
-        cells.get(key).push(feature);
+        const key = `${Math.floor(point.x / size)}:${Math.floor(point.y / size)}`;
+        if (!cells.has(key)) cells.set(key, { members: [], x: 0, y: 0 });
+        const cell = cells.get(key);
+        cell.members.push(feature);
+        cell.x += point.x;
+        cell.y += point.y;
       }
-      for (const members of cells.values()) {
+      // Neighbouring cells whose points lie close to the shared edge would draw overlapping
+      // circles: merge groups whose centres are nearer than most of a cell, largest first.
+      const groups = [];
+      const byCount = Array.from(cells.values()).sort((a, b) => b.members.length - a.members.length);
+      for (const cell of byCount) {
+        const x = cell.x / cell.members.length;
+        const y = cell.y / cell.members.length;
+        const near = groups.find((g) => Math.hypot(g.x - x, g.y - y) < size * 0.75);
+        if (near) {
+          const total = near.members.length + cell.members.length;
+          near.x = (near.x * near.members.length + x * cell.members.length) / total;
+          near.y = (near.y * near.members.length + y * cell.members.length) / total;
+          near.members.push(...cell.members);
+        } else {
+          groups.push({ members: cell.members, x, y });
+        }
+      }
+      for (const { members } of groups) {
         if (members.length === 1) {
           this.addLayer(this.marker(members[0]));
           continue;
@@ -177,7 +204,7 @@
         );
         const cluster = L.marker(bounds.getCenter(), {
           icon: clusterIcon(members.length),
-          title: fill(this.texts.cluster, members.length),
+          title: fill(this.texts.cluster, { count: members.length }),
           keyboard: true,
         });
         cluster.on("click", () => {

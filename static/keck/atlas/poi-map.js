@@ -17,15 +17,17 @@
     map.attributionControl.setPrefix(false);
     if (element.dataset.attribution) map.attributionControl.addAttribution(element.dataset.attribution);
     map.setView([51.2, 10.4], 6);
+    element.keckMap = map; // for scripts and browser tests
     return map;
   }
 
-  async function outlines(map, url, fit = true) {
+  async function outlines(map, url, fit = true, interactive = true) {
     if (!url) return null;
     const response = await fetch(url, { credentials: "same-origin" });
     if (!response.ok) return null;
     const collection = await response.json();
     const layer = L.geoJSON(collection, {
+      interactive,
       style: { color: "#555", weight: 1.2, fillColor: "#e9eef1", fillOpacity: 0.5 },
       onEachFeature(feature, shape) {
         if (feature.properties && feature.properties.name) {
@@ -69,7 +71,7 @@
 
   async function formMap(element) {
     const map = baseMap(element);
-    await outlines(map, element.dataset.outlineUrl);
+    await outlines(map, element.dataset.outlineUrl, true, false);
     const lat = document.getElementById(element.dataset.latitude);
     const lon = document.getElementById(element.dataset.longitude);
     let marker = null;

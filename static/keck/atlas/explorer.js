@@ -700,7 +700,8 @@
   updateFurther();
   const start = readForm();
   query = toQuery(start);
-  window.history.replaceState(null, '', config.urls.page + '?' + query);
+  // Keeps an anchor such as #keck-table-title (a bookmark of the table jumps there).
+  window.history.replaceState(null, '', config.urls.page + '?' + query + window.location.hash);
   dataKey = dataKeyOf(start);
   loadMap(start);
   drawChart();

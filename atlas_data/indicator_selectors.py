@@ -14,7 +14,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, can
 
 from . import selectors
-from .models import Indicator, SpatialLevel, Topic
+from .models import Indicator, SpatialLevel, Topic, Value
 from .selectors import IndicatorYears, Reference, ValuesTable
 from .suppression import STATUS_MISSING
 
@@ -24,6 +24,7 @@ class YearPoint:
     year: int
     released: bool
     reference: Reference | None  # the whole municipality (or, labelled, a mean of its areas)
+    sources: tuple[str, ...] = ()  # the source notes of the year's values
 
     @property
     def value(self) -> float | None:
@@ -58,6 +59,14 @@ def time_series(*, user, indicator: Indicator) -> TimeSeries:
         indicator.pk
     ]
     level = selectors.default_level(user=user, municipality=municipality)
+    sources: dict[int, set[str]] = defaultdict(set)
+    for year, note in (
+        Value.objects.filter(indicator=indicator, year__in=years.years)
+        .exclude(source_note="")
+        .values_list("year", "source_note")
+        .distinct()
+    ):
+        sources[year].add(note)
     points, latest = [], None
     for year in years.years if level is not None else []:
         table = selectors.values_table(
@@ -72,7 +81,14 @@ def time_series(*, user, indicator: Indicator) -> TimeSeries:
             # A municipality without sub-areas: its one area is the series.
             row = table.rows[0]
             reference = Reference(row.area_key, row.area_name, row.shown)
-        points.append(YearPoint(year=year, released=year in years.released, reference=reference))
+        points.append(
+            YearPoint(
+                year=year,
+                released=year in years.released,
+                reference=reference,
+                sources=tuple(sorted(sources[year])),
+            )
+        )
         latest = table
     return TimeSeries(
         indicator=indicator,

@@ -470,3 +470,12 @@ def test_indicator_pages_take_as_many_queries_for_137_gemeinden_as_for_10(client
             + [_queries(client, "/app/atlas/indicators/")]
         )
     assert internal[0] == internal[1]
+
+
+def test_the_time_series_names_the_source_of_each_year(client, u15):
+    page = client.get(f"/atlas/vechta/indicators/{u15.pk}/").content.decode()
+    rows = page[page.index('id="keck-series-table"') :].split("</table>")[0].split("<tr>")
+    (row_2013,) = [row for row in rows if '<th scope="row">2013</th>' in row]
+    (row_2015,) = [row for row in rows if '<th scope="row">2015</th>' in row]
+    assert "Landkreis Vechta, Sozialdaten 2013" in row_2013
+    assert "Synthetische Werte zur Veranschaulichung, keine amtlichen Daten" in row_2015

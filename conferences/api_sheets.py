@@ -23,7 +23,7 @@ from accounts.permissions import Action, can, require
 
 from . import selectors_sheets as selectors
 from . import services_sheets as services
-from .models import Answer, Catalogue, ConferenceStep, Question, Section, Session, Sheet
+from .models import Answer, Catalogue, Conference, ConferenceStep, Question, Section, Session, Sheet
 from .models import Response as SheetResponse
 
 
@@ -193,6 +193,7 @@ class SheetCreateSerializer(serializers.Serializer):
     cycle_label = serializers.CharField(
         required=False, allow_blank=True, max_length=100, default=""
     )
+    conference = serializers.IntegerField(required=False, allow_null=True)
     session = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -333,7 +334,8 @@ def _catalogue_result(catalogue: Catalogue, code=status.HTTP_200_OK) -> Response
 
 class CatalogueDetail(APIView):
     """One catalogue version with its sections and questions; PATCH its title and description
-    (editing a catalogue that sheets use creates a new version: see `id` in the answer)."""
+    (editing a catalogue that sheets use creates a new version: see `id` in the answer);
+    DELETE an own catalogue with all its versions while no sheet uses it."""
 
     @extend_schema(responses=CatalogueDetailSerializer)
     def get(self, request, slug, pk):
@@ -363,6 +365,19 @@ class CatalogueDetail(APIView):
         except services.SheetError as exc:
             _refuse(exc)
         return _catalogue_result(result)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, slug, pk):
+        municipality = _municipality(request, slug)
+        require(request.user, Action.EDIT_CATALOGUES, municipality)
+        catalogue = _get(
+            selectors.catalogue_for, user=request.user, municipality=municipality, pk=pk
+        )
+        try:
+            services.delete_catalogue(user=request.user, catalogue=catalogue)
+        except services.SheetError as exc:
+            _refuse(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CatalogueCopy(APIView):
@@ -558,7 +573,13 @@ class SheetList(APIView):
             municipality=municipality,
             pk=values["catalogue"],
         )
-        session = None
+        conference = session = None
+        if values.get("conference"):
+            conference = Conference.objects.filter(
+                municipality=municipality, pk=values["conference"]
+            ).first()
+            if conference is None:
+                raise ValidationError({"conference": _("Unknown conference.")})
         if values.get("session"):
             session = (
                 Session.objects.filter(conference__municipality=municipality, pk=values["session"])
@@ -575,6 +596,7 @@ class SheetList(APIView):
                 title=values["title"],
                 cycle_number=values.get("cycle_number"),
                 cycle_label=values["cycle_label"],
+                conference=conference,
                 session=session,
             )
         except services.SheetError as exc:

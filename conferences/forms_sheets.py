@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Catalogue, ConferenceStep, Question, Session
+from .models import Catalogue, Conference, ConferenceStep, Question, Session
 from .services_sheets import SheetError, clean_options
 
 
@@ -29,6 +29,12 @@ class SheetCreateForm(forms.Form):
         required=False,
         help_text=_("Empty: the catalogue's title and the cycle."),
     )
+    conference = forms.ModelChoiceField(
+        label=_("Conference"),
+        queryset=Conference.objects.none(),
+        required=False,
+        help_text=_("Optional: the conference that works with the sheet."),
+    )
     session = forms.ModelChoiceField(
         label=_("Conference session"),
         queryset=Session.objects.none(),
@@ -36,8 +42,9 @@ class SheetCreateForm(forms.Form):
         help_text=_("Optional: the session in which the sheet is discussed."),
     )
 
-    def __init__(self, *args, catalogues, sessions, **kwargs):
+    def __init__(self, *args, catalogues, conferences, sessions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["conference"].queryset = conferences
         self.fields["catalogue"].queryset = catalogues
         self.fields["catalogue"].label_from_instance = lambda c: (
             f"{c.title} (v{c.version})" if c.municipality_id else f"{c.title} – KECK"

@@ -248,6 +248,20 @@ def copy_catalogue(*, user, municipality: Municipality, catalogue: Catalogue) ->
         )
 
 
+def delete_catalogue(*, user, catalogue: Catalogue) -> None:
+    """Delete a municipality's own catalogue with all its versions, if no sheet uses any."""
+    if catalogue.municipality is None:
+        raise SheetError(_("The catalogues KECK ships cannot be deleted."))
+    require(user, Action.EDIT_CATALOGUES, catalogue.municipality)
+    with transaction.atomic():
+        versions = Catalogue.objects.select_for_update().filter(lineage=catalogue.lineage)
+        if Sheet.objects.filter(catalogue__lineage=catalogue.lineage).exists():
+            raise SheetError(
+                _("Sheets use this catalogue, so it cannot be deleted; their answers need it.")
+            )
+        versions.delete()  # sections and questions go with them
+
+
 def is_in_use(catalogue: Catalogue) -> bool:
     return Sheet.objects.filter(catalogue=catalogue).exists()
 

@@ -29,7 +29,7 @@ from .forms_sheets import (
     SheetCreateForm,
     answers_from_post,
 )
-from .models import Answer, Catalogue, Question, Section, Session, Sheet
+from .models import Answer, Catalogue, Conference, Question, Section, Session, Sheet
 
 
 def _municipality(request) -> Municipality:
@@ -112,7 +112,11 @@ def sheet_new(request):
     if request.GET.get("catalogue", "").isdigit():
         initial["catalogue"] = int(request.GET["catalogue"])
     form = SheetCreateForm(
-        request.POST or None, catalogues=catalogues, sessions=sessions, initial=initial
+        request.POST or None,
+        catalogues=catalogues,
+        conferences=Conference.objects.filter(municipality=municipality),
+        sessions=sessions,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,6 +128,7 @@ def sheet_new(request):
                 title=data["title"],
                 cycle_number=data["cycle_number"],
                 cycle_label=data["cycle_label"],
+                conference=data["conference"],
                 session=data["session"],
             )
         except services.SheetError as exc:
@@ -339,13 +344,15 @@ def catalogue_detail(request, pk):
     municipality = _municipality(request)
     catalogue = _catalogue(request, municipality, pk)
     may_edit = can(request.user, Action.EDIT_CATALOGUES, municipality)
+    versions = selectors.versions_of(catalogue, municipality=municipality)
     return render(
         request,
         "conferences/catalogue_detail.html",
         {
             "catalogue": catalogue,
             "sections": selectors.sections_of(catalogue),
-            "versions": selectors.versions_of(catalogue, municipality=municipality),
+            "versions": versions,
+            "lineage_in_use": any(version.sheet_count for version in versions),
             "may_copy": may_edit,
             "editable": may_edit and catalogue.municipality_id and catalogue.is_current,
             "in_use": services.is_in_use(catalogue),
@@ -353,6 +360,20 @@ def catalogue_detail(request, pk):
             and can(request.user, Action.MANAGE_CONFERENCES, municipality),
         },
     )
+
+
+@require_POST
+@login_required
+def catalogue_delete(request, pk):
+    municipality = _municipality(request)
+    catalogue = _catalogue(request, municipality, pk)
+    try:
+        services.delete_catalogue(user=request.user, catalogue=catalogue)
+    except services.SheetError as exc:
+        messages.error(request, str(exc))
+        return redirect("conferences:catalogue", pk=catalogue.pk)
+    messages.success(request, _("The catalogue was deleted."))
+    return redirect("conferences:catalogues")
 
 
 @require_POST
@@ -571,6 +592,7 @@ urlpatterns = [
     path("catalogues/<int:pk>/", catalogue_detail, name="catalogue"),
     path("catalogues/<int:pk>/copy/", catalogue_copy, name="catalogue_copy"),
     path("catalogues/<int:pk>/edit/", catalogue_edit, name="catalogue_edit"),
+    path("catalogues/<int:pk>/delete/", catalogue_delete, name="catalogue_delete"),
     path("catalogues/<int:pk>/sections/new/", section_new, name="section_new"),
     path("catalogues/sections/<int:pk>/edit/", section_edit, name="section_edit"),
     path("catalogues/sections/<int:pk>/delete/", section_delete, name="section_delete"),

@@ -325,3 +325,25 @@ def test_load_catalogues_command_reports_the_four_defaults(catalogues):
     lines = out.getvalue().splitlines()
     assert len(lines) == 4
     assert "vorphase: Vorphase: Schwerpunkt der Arbeit (v1, 7 sections)" in lines
+
+
+def test_an_unused_own_catalogue_can_be_deleted_with_all_versions(coordinator, own):
+    from conferences.services_sheets import delete_catalogue
+
+    section = add_section(user=coordinator, catalogue=own, title="Eigene Fragen")
+    delete_catalogue(user=coordinator, catalogue=section.catalogue)
+
+    assert not Catalogue.objects.filter(lineage=own.lineage).exists()
+
+
+def test_a_catalogue_that_sheets_use_cannot_be_deleted(municipality, coordinator, own):
+    from conferences.services_sheets import create_sheet, delete_catalogue
+
+    create_sheet(user=coordinator, municipality=municipality, catalogue=own)
+    newer = add_section(user=coordinator, catalogue=own, title="Neu").catalogue
+
+    with translation.override("en"), pytest.raises(SheetError) as error:
+        delete_catalogue(user=coordinator, catalogue=newer)
+
+    assert "cannot be deleted" in str(error.value)
+    assert Catalogue.objects.filter(lineage=own.lineage).count() == 2

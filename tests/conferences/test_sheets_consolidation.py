@@ -310,3 +310,43 @@ def test_a_coordinator_can_reopen_a_closed_sheet(sheet, coordinator):
     reopened = reopen_sheet(user=coordinator, sheet=sheet)
 
     assert reopened.state == "open" and reopened.closed_at is None
+
+
+def test_a_sheet_can_belong_to_a_conference_and_its_session(municipality, coordinator, catalogues):
+    from django.utils import timezone
+
+    from conferences.models import Conference, Session
+
+    conference = Conference.objects.create(
+        municipality=municipality, kind="planning", name="Sozialplanungskonferenz"
+    )
+    session = Session.objects.create(conference=conference, starts_at=timezone.now())
+
+    sheet = create_sheet(
+        user=coordinator,
+        municipality=municipality,
+        catalogue=catalogues["conference_steps"],
+        session=session,
+    )
+
+    assert (sheet.conference, sheet.session) == (conference, session)
+
+
+def test_a_conference_of_another_municipality_is_refused(
+    municipality, other_municipality, coordinator, catalogues
+):
+    from conferences.models import Conference
+
+    foreign = Conference.objects.create(
+        municipality=other_municipality, kind="planning", name="Fremde Konferenz"
+    )
+
+    with pytest.raises(SheetError):
+        create_sheet(
+            user=coordinator,
+            municipality=municipality,
+            catalogue=catalogues["vorphase"],
+            conference=foreign,
+        )
+
+    assert not Sheet.objects.exists()

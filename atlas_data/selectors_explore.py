@@ -519,6 +519,14 @@ class AreaProfile:
     groups: list[tuple[str, list[ProfileRow]]]
     years_shown: int
 
+    @property
+    def reference_name(self) -> str | None:
+        """The whole municipality, the reference of every row."""
+        return next(
+            (row.reference_name for _t, rows in self.groups for row in rows if row.reference_name),
+            None,
+        )
+
 
 def area_profile(
     *, user, municipality: Municipality, area: Area, catalogue: Catalogue, last_years: int = 3

@@ -350,6 +350,7 @@ def _chart_data(table: ExploreTable, state: ExplorerState, series: list[Series] 
                 "name": column.indicator.name,
                 "label": _label(column.indicator),
                 "unit": column.indicator.unit,
+                "kind": column.indicator.kind,
                 "has_data": column.table is not None,
                 "reference": reference,
                 **_values([row.cells[index] for row in table.rows]),
@@ -361,6 +362,7 @@ def _chart_data(table: ExploreTable, state: ExplorerState, series: list[Series] 
             {
                 "id": s.indicator.pk,
                 "label": _label(s.indicator),
+                "kind": s.indicator.kind,
                 "years": s.years,
                 "reference": {"name": s.reference_name or "", **_values(s.reference)},
                 "areas": [
@@ -404,7 +406,6 @@ def _script_texts() -> dict:
     return {
         "map": _("Map"),
         "legend": _("Legend"),
-        "year": _("Year"),
         "suppressed": SUPPRESSED_TEXT,
         "reference": _("Reference"),
         "geometries": _("Geometries:"),
@@ -419,6 +420,8 @@ def _script_texts() -> dict:
             "Select areas in the table or on the map (Shift+click) to compare them over the years."
         ),
         "noData": _("No values for this year."),
+        # A count's reference is the total of all areas: as a line it would dwarf the areas.
+        "totalNote": _("%(name)s: %(value)s in total (not drawn as a line)"),
         "barsTitle": _("Bar columns"),
         "barsScale": _("Height relative to the largest value of each indicator."),
     }

@@ -142,7 +142,7 @@
     onEachFeature(feature, layer) {
       layersByKey.set(feature.properties.key, layer);
       layer.bindTooltip(() => tooltipHtml(feature.properties.key), {
-        sticky: true, className: 'keck-tooltip', direction: 'top', offset: [0, -8],
+        sticky: true, className: 'keck-tooltip', direction: 'auto',
       });
       layer.on('mouseover', () => setHover(feature.properties.key, 'map'));
       layer.on('mouseout', () => setHover(null, 'map'));
@@ -192,7 +192,8 @@
     if (collection) {
       let value = esc(p.display);
       if (p.status === 'suppressed' && p.value !== null) value += ' (' + esc(T.suppressedForOthers) + ')';
-      lines.push(esc(collection.indicator.name) + ': <span class="keck-tooltip-value">' + value + '</span>');
+      const name = collection.indicator.short_name || collection.indicator.name;
+      lines.push(esc(name) + ' ' + collection.year + ': <span class="keck-tooltip-value">' + value + '</span>');
     }
     (data ? data.bars : []).forEach((bar) => {
       const cell = bar.values[key];
@@ -485,6 +486,7 @@
     chartTraces = [];
     chartNote.textContent = '';
     const indicators = chart.indicators.filter((indicator) => indicator.has_data);
+    const totals = [];
     if (type === 'column' || type === 'bar') {
       const horizontal = type === 'bar';
       indicators.forEach((indicator, i) => {
@@ -509,7 +511,10 @@
           });
           chartTraces.push({ keys: null, kind: 'text' });
         }
-        if (indicator.reference) {
+        if (indicator.reference && indicator.kind === 'count') {
+          totals.push(T.totalNote.replace('%(name)s', indicator.reference.name + ' (' + indicator.label + ')')
+            .replace('%(value)s', indicator.reference.display));
+        } else if (indicator.reference) {
           layout.shapes.push(referenceShape(indicator.reference.value, horizontal ? 'x' : 'y', colour));
           layout.annotations.push(referenceNote(indicator.reference, horizontal ? 'x' : 'y', colour, i));
         }
@@ -530,7 +535,8 @@
         const x = indicators[0];
         layout.xaxis = { title: { text: esc(x.label) }, zeroline: false };
         layout.yaxis = { title: { text: esc(indicators.slice(1).map((i) => i.label).join(', ')) }, zeroline: false };
-        if (x.reference) layout.shapes.push(referenceShape(x.reference.value, 'x', '#666'));
+        const drawX = x.reference && x.kind !== 'count';
+        if (drawX) layout.shapes.push(referenceShape(x.reference.value, 'x', '#666'));
         indicators.slice(1).forEach((y, i) => {
           const colour = CHART_COLOURS[(i + 1) % CHART_COLOURS.length];
           const both = keys.map((k, j) => x.values[j] !== null && y.values[j] !== null);
@@ -544,35 +550,56 @@
             hovertemplate: '<b>%{customdata[1]}</b><br>' + esc(x.label) + ': %{customdata[2]}<br>' + esc(y.label) + ': %{customdata[3]}<extra></extra>',
           });
           chartTraces.push({ keys: pointKeys, kind: 'marker' });
-          if (y.reference) layout.shapes.push(referenceShape(y.reference.value, 'y', colour));
+          if (y.reference && y.kind !== 'count') layout.shapes.push(referenceShape(y.reference.value, 'y', colour));
         });
-        if (x.reference) layout.annotations.push(referenceNote(x.reference, 'x', '#666', 0));
+        if (drawX) layout.annotations.push(referenceNote(x.reference, 'x', '#666', 0));
       }
     } else if (type === 'line') {
-      const series = chart.series || [];
+      // One panel per indicator, one above the other on a shared time axis; an area keeps its
+      // colour in every panel and has one entry in the legend.
+      const series = (chart.series || []).filter((s) => s.years.length);
+      const gap = 0.06;
+      const size = series.length ? (1 - gap * (series.length - 1)) / series.length : 1;
+      const colourOf = new Map();
+      let referenceInLegend = false;
       series.forEach((s, i) => {
-        const colour = CHART_COLOURS[i % CHART_COLOURS.length];
-        const prefix = series.length > 1 ? s.label + ': ' : '';
-        traces.push({
-          type: 'scatter', mode: 'lines+markers', name: prefix + s.reference.name,
-          x: s.years, y: s.reference.values, line: { color: colour, dash: 'dash', width: 3 },
-          customdata: s.years.map((year, j) => [null, s.reference.name, s.reference.displays[j]]),
-          hovertemplate: '<b>%{customdata[1]}</b> %{x}<br>%{customdata[2]}<extra></extra>',
-        });
-        chartTraces.push({ keys: null, kind: 'reference' });
-        s.areas.forEach((area) => {
+        const axis = i === 0 ? 'y' : 'y' + (i + 1);
+        const top = 1 - i * (size + gap);
+        layout[i === 0 ? 'yaxis' : 'yaxis' + (i + 1)] = {
+          domain: [Math.max(0, top - size), top], title: { text: esc(s.label), font: { size: 11 } },
+          automargin: true,
+        };
+        // A count's municipal total would dwarf the areas' lines: it stays in the table.
+        if (s.kind !== 'count') {
           traces.push({
-            type: 'scatter', mode: 'lines+markers', name: prefix + area.name,
-            x: s.years, y: area.values, line: { width: 2 },
+            type: 'scatter', mode: 'lines+markers', name: s.reference.name, yaxis: axis,
+            legendgroup: 'reference', showlegend: !referenceInLegend,
+            x: s.years, y: s.reference.values, line: { color: '#222222', dash: 'dash', width: 3 },
+            customdata: s.years.map((year, j) => [null, s.reference.name, s.reference.displays[j]]),
+            hovertemplate: '<b>%{customdata[1]}</b> %{x}<br>%{customdata[2]}<extra>' + esc(s.label) + '</extra>',
+          });
+          chartTraces.push({ keys: null, kind: 'reference' });
+          referenceInLegend = true;
+        }
+        s.areas.forEach((area) => {
+          if (!colourOf.has(area.key)) colourOf.set(area.key, CHART_COLOURS[colourOf.size % CHART_COLOURS.length]);
+          traces.push({
+            type: 'scatter', mode: 'lines+markers', name: area.name, yaxis: axis,
+            legendgroup: area.key, showlegend: i === 0,
+            x: s.years, y: area.values, line: { width: 2, color: colourOf.get(area.key) },
+            marker: { color: colourOf.get(area.key) },
             customdata: s.years.map((year, j) => [area.key, area.name, area.displays[j]]),
-            hovertemplate: '<b>%{customdata[1]}</b> %{x}<br>%{customdata[2]}<extra></extra>',
+            hovertemplate: '<b>%{customdata[1]}</b> %{x}<br>%{customdata[2]}<extra>' + esc(s.label) + '</extra>',
           });
           chartTraces.push({ keys: [area.key], kind: 'line' });
         });
       });
-      layout.xaxis = { tickformat: 'd', dtick: 1, title: { text: T.year } };
+      layout.xaxis = { tickformat: 'd', dtick: 1, anchor: series.length > 1 ? 'y' + series.length : 'y' };
+      layout.height = 200 + 240 * Math.max(1, series.length);
+      layout.legend = { orientation: 'h', y: -0.08, yanchor: 'top' };
       if (!series.some((s) => s.areas.length)) chartNote.textContent = T.noSeries;
     }
+    if (totals.length) chartNote.textContent = totals.join(' · ');
     if (!traces.length && !chartNote.textContent) chartNote.textContent = T.noData;
     window.Plotly.react(chartElement, traces, layout, {
       responsive: true, displaylogo: false, modeBarButtonsToRemove: ['select2d', 'lasso2d'],

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from accounts.models import Role
 from atlas_data.models import Area, Indicator, PoiCategory, SpatialLevel, Value, ValueChange
@@ -20,6 +21,13 @@ from .conftest import count_indicator, store
 from .poi_helpers import BAKUM, LOHNE, VECHTA, category, inside, make_poi, vechta_with_pois
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English, so that assertions do not depend on the German catalogue."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

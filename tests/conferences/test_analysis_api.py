@@ -379,3 +379,17 @@ def test_findings_list_runs_a_constant_number_of_queries(
     )
 
     assert count_queries(client, base(conference) + "findings/") == few
+
+
+def test_prioritisations_list_runs_a_constant_number_of_queries(
+    api, coordinator, member, conference, gemeinden, share
+):
+    writer, client = api(coordinator), api(member)
+    payload = prioritisation_payload(gemeinden, share)
+    writer.post(base(conference) + "prioritisations/", payload, format="json")
+    few = count_queries(client, base(conference) + "prioritisations/")
+
+    for _ in range(4):
+        writer.post(base(conference) + "prioritisations/", payload, format="json")
+
+    assert count_queries(client, base(conference) + "prioritisations/") == few

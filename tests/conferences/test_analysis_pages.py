@@ -10,6 +10,8 @@ from conferences.models import Finding, Prioritisation, PrioritisationIndicator,
 from conferences.services_analysis import (
     InputSpec,
     confirm_prioritisation,
+    create_field_of_action,
+    create_need,
     create_prioritisation,
     create_swot_entry,
     propose_findings,
@@ -419,6 +421,33 @@ def queries_of(client, path):
     return len(queries)
 
 
+def add_needs_and_priorities(conference, coordinator, gemeinden, share, count):
+    findings = list(Finding.objects.filter(conference=conference))
+    for n in range(count):
+        need = create_need(
+            user=coordinator,
+            conference=conference,
+            data={"text": f"Bedarf {n}", "priority": 1 + n % 3, "findings": findings[:2]},
+        )
+        create_field_of_action(
+            user=coordinator, conference=conference, data={"title": f"Feld {n}", "needs": [need]}
+        )
+        prioritisation = create_prioritisation(
+            user=coordinator,
+            conference=conference,
+            level=gemeinden,
+            year=2013,
+            method=Prioritisation.Method.RANKS,
+            inputs=[InputSpec(share(U15), 1, PrioritisationIndicator.Direction.HIGHER_NEED)],
+        )
+        confirm_prioritisation(
+            user=coordinator,
+            prioritisation=prioritisation,
+            urgent=list(Area.objects.filter(name__in=["Bakum", "Vechta"])),
+            good=list(Area.objects.filter(name="Holdorf")),
+        )
+
+
 def test_analysis_page_runs_a_constant_number_of_queries(
     as_user, coordinator, member, conference, gemeinden, share
 ):
@@ -428,6 +457,7 @@ def test_analysis_page_runs_a_constant_number_of_queries(
     propose_findings(
         user=coordinator, conference=conference, level=gemeinden, year=2013, indicators=[share(U15)]
     )
+    add_needs_and_priorities(conference, coordinator, gemeinden, share, 1)
     few = queries_of(client, path)
 
     fill(conference, coordinator, gemeinden, share, 10)
@@ -439,5 +469,6 @@ def test_analysis_page_runs_a_constant_number_of_queries(
         indicators=[share(NON_GERMAN)],
         kinds=["deviation"],
     )
+    add_needs_and_priorities(conference, coordinator, gemeinden, share, 4)
 
     assert queries_of(client, path) == few

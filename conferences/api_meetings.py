@@ -419,6 +419,16 @@ class SessionDetailSerializer(SessionSerializer):
         ]
         read_only_fields = ["invitation_sent_at"]
 
+    RECORDED = ("agenda", "attendance", "action_items")
+
+    @property
+    def _readable_fields(self):
+        # The recorded parts come from one SessionRecord (a fixed number of queries), not from
+        # the model's related managers of the same names.
+        for field in super()._readable_fields:
+            if field.field_name not in self.RECORDED:
+                yield field
+
     def to_representation(self, session):
         record = selectors.session_record(session)
         data = super().to_representation(session)
@@ -486,6 +496,9 @@ class SessionViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
+        changes = _agenda_changes(data.get("agenda", []))
+        for change in changes:
+            change.pk = None
         with refused_as_400():
             session = services.create_session(
                 user=self.request.user,
@@ -493,16 +506,13 @@ class SessionViewSet(
                 starts_at=data["starts_at"],
                 ends_at=data.get("ends_at"),
                 place=data.get("place", ""),
-                agenda=[],
+                agenda=[change for change in changes if not change.delete],
             )
-            changes = _agenda_changes(data.get("agenda", []))
-            for change in changes:
-                change.pk = None
             services.record_session(
                 user=self.request.user,
                 session=session,
                 attendance={row["member"]: row["status"] for row in data.get("attendance", [])},
-                agenda=changes,
+                agenda=[],
                 decisions=data.get("decisions", ""),
                 action_items=[],
             )

@@ -207,6 +207,10 @@ class SessionRecord:
         return [row.member for row in self.attendance if row.status == ABSENT]
 
     @property
+    def not_recorded(self) -> list[ConferenceMember]:
+        return [row.member for row in self.attendance if not row.status]
+
+    @property
     def attendance_recorded(self) -> bool:
         return any(row.status for row in self.attendance)
 
@@ -224,6 +228,9 @@ def session_record(session: Session) -> SessionRecord:
     missing = set(recorded) - {member.pk for member in members}
     if missing:
         members += list(ConferenceMember.objects.filter(pk__in=missing).select_related("user"))
+    action_items = action_items_of(session)
+    for item in action_items:
+        item.session = session  # known already: no query per item
     return SessionRecord(
         session=session,
         conference=session.conference,
@@ -231,7 +238,7 @@ def session_record(session: Session) -> SessionRecord:
             AttendanceRow(member=m, status=attendance_status(recorded.get(m.pk))) for m in members
         ],
         agenda=agenda_of(session),
-        action_items=action_items_of(session),
+        action_items=action_items,
         members=[m for m in members if m.pk not in missing],
     )
 

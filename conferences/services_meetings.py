@@ -60,6 +60,32 @@ class MeetingError(Exception):
     """A refused change, with a message for the user."""
 
 
+@dataclass
+class AgendaChange:
+    """One row of the agenda as the coordinator edits it; pk None adds an item."""
+
+    pk: int | None
+    title: str
+    description: str = ""
+    minutes: str = ""
+    bookmark: Bookmark | None = None
+    order: int | None = None
+    delete: bool = False
+
+
+@dataclass
+class ActionItemChange:
+    """One row of the action-item table; pk None adds an item."""
+
+    pk: int | None
+    what: str
+    responsible_member: ConferenceMember | None = None
+    responsible_user: object | None = None
+    due: datetime.date | None = None
+    status: str = ActionItem.Status.OPEN
+    delete: bool = False
+
+
 def _manage(user, municipality: Municipality) -> None:
     require(user, Action.MANAGE_CONFERENCES, municipality)
 
@@ -317,10 +343,11 @@ def create_session(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime | None = None,
     place: str = "",
-    agenda: list[str] = (),
+    agenda: list[str | AgendaChange] = (),
 ) -> Session:
-    """A new session with its first agenda items; the open action items of the conference's
-    earlier sessions follow as one agenda item each (carry_over_action_items)."""
+    """A new session with its first agenda items (titles or AgendaChange rows); the open
+    action items of the conference's earlier sessions follow as one agenda item each
+    (carry_over_action_items)."""
     _manage(user, conference.municipality)
     _clean_times(starts_at, ends_at)
     session = Session(
@@ -328,9 +355,19 @@ def create_session(
     )
     session._history_user = user
     session.save()
-    titles = [title.strip() for title in agenda if title and title.strip()]
-    for order, title in enumerate(titles, start=1):
-        _new_agenda_item(session=session, order=order, title=title, user=user)
+    items = [AgendaChange(pk=None, title=row) if isinstance(row, str) else row for row in agenda]
+    items = [item for item in items if (item.title or "").strip()]
+    for order, item in enumerate(items, start=1):
+        _check_bookmark(session, item.bookmark)
+        _new_agenda_item(
+            session=session,
+            order=order,
+            title=item.title.strip(),
+            description=(item.description or "").strip(),
+            minutes=(item.minutes or "").strip(),
+            bookmark=item.bookmark,
+            user=user,
+        )
     carry_over_action_items(session=session, user=user)
     return session
 
@@ -402,32 +439,6 @@ def delete_session(*, user, session: Session) -> None:
 
 # --------------------------------------------------------------------------------------------
 # Recording a session: attendance, agenda and minutes, decisions, action items
-
-
-@dataclass
-class AgendaChange:
-    """One row of the agenda as the coordinator edits it; pk None adds an item."""
-
-    pk: int | None
-    title: str
-    description: str = ""
-    minutes: str = ""
-    bookmark: Bookmark | None = None
-    order: int | None = None
-    delete: bool = False
-
-
-@dataclass
-class ActionItemChange:
-    """One row of the action-item table; pk None adds an item."""
-
-    pk: int | None
-    what: str
-    responsible_member: ConferenceMember | None = None
-    responsible_user: object | None = None
-    due: datetime.date | None = None
-    status: str = ActionItem.Status.OPEN
-    delete: bool = False
 
 
 def set_attendance(*, user, session: Session, statuses: dict[int, str]) -> None:

@@ -88,7 +88,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ConferenceMember
-        fields = ["id", "name", "function", "institution", "email", "user"]
+        fields = ["id", "name", "function", "institution", "email", "user", "active"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -244,8 +244,11 @@ class MemberViewSet(
                 "institution": current.institution,
                 "email": current.email,
                 "user": current.user,
+                "active": current.active,
                 **data,
             }
+        else:
+            data.pop("active", None)  # a new member is active
         data["member_user"] = data.pop("user", None)
         return data
 

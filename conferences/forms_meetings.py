@@ -122,10 +122,18 @@ class MemberForm(forms.Form):
         required=False,
         help_text=_("Optional: the member's login in KECK. Members need no login."),
     )
+    active = forms.BooleanField(
+        label=_("Active member"),
+        required=False,
+        initial=True,
+        help_text=_("Former members stay in the minutes but get no invitations."),
+    )
 
-    def __init__(self, *args, users, **kwargs):
+    def __init__(self, *args, users, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
+        if new:
+            del self.fields["active"]
 
     @staticmethod
     def initial_for(member: ConferenceMember) -> dict:
@@ -135,6 +143,7 @@ class MemberForm(forms.Form):
             "institution": member.institution,
             "email": member.email,
             "user": member.user,
+            "active": member.active,
         }
 
 
@@ -330,8 +339,18 @@ class DecisionsForm(forms.Form):
 
 
 def who_choices(record: SessionRecord, users) -> list:
-    """Members of the conference and users of the municipality, as two groups of choices."""
+    """Members of the conference and users of the municipality, as two groups of choices;
+    former members only where they are responsible for an item already."""
     members = [(f"m:{member.pk}", member.name) for member in record.members]
+    former = {
+        item.responsible_member.pk: item.responsible_member
+        for item in record.action_items
+        if item.responsible_member_id and not item.responsible_member.active
+    }
+    members += [
+        (f"m:{pk}", _("%(name)s (former member)") % {"name": member.name})
+        for pk, member in former.items()
+    ]
     others = [(f"u:{user.pk}", _user_label(user)) for user in users]
     return [(_("Conference members"), members), (_("Users of the municipality"), others)]
 
@@ -351,6 +370,13 @@ class SessionRecordForms:
         self.record = record
         self.users = {user.pk: user for user in users}
         self.members = {member.pk: member for member in record.members}
+        self.members.update(
+            {
+                item.responsible_member.pk: item.responsible_member
+                for item in record.action_items
+                if item.responsible_member_id
+            }
+        )
         self.attendance = AttendanceForm(data, record=record, prefix="attendance")
         self.agenda = AgendaFormSet(
             data,

@@ -57,7 +57,7 @@ def conferences_for(*, user, municipality: Municipality, active_only: bool = Fal
         .select_related("coordinator", "municipality")
         .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("key")))
         .annotate(
-            member_count=Count("members", distinct=True),
+            member_count=Count("members", filter=Q(members__active=True), distinct=True),
             next_session_at=Min(
                 "sessions__starts_at", filter=Q(sessions__starts_at__gte=timezone.now())
             ),
@@ -79,7 +79,7 @@ def members_of(*, user, conference: Conference) -> QuerySet[ConferenceMember]:
     return (
         ConferenceMember.objects.filter(conference=conference)
         .select_related("user", "conference")
-        .order_by("name", "pk")
+        .order_by("-active", "name", "pk")
     )
 
 
@@ -192,7 +192,7 @@ class SessionRecord:
     attendance: list[AttendanceRow]
     agenda: list[AgendaItem]
     action_items: list[ActionItem]
-    members: list[ConferenceMember] = field(default_factory=list)
+    members: list[ConferenceMember] = field(default_factory=list)  # the active ones
 
     @property
     def present(self) -> list[ConferenceMember]:
@@ -218,16 +218,14 @@ class SessionRecord:
 def session_record(session: Session) -> SessionRecord:
     """The session with attendance per member (every member, recorded or not), agenda with
     minutes and action items. The caller has read `session` through session_for."""
+    recorded = {a.member_id: a for a in Attendance.objects.filter(session=session)}
+    # Members who left the conference later still appear in the attendance they had.
     members = list(
         ConferenceMember.objects.filter(conference_id=session.conference_id)
+        .filter(Q(active=True) | Q(pk__in=list(recorded)))
         .select_related("user")
         .order_by("name", "pk")
     )
-    recorded = {a.member_id: a for a in Attendance.objects.filter(session=session)}
-    # Members who left the conference after the session still appear in its attendance.
-    missing = set(recorded) - {member.pk for member in members}
-    if missing:
-        members += list(ConferenceMember.objects.filter(pk__in=missing).select_related("user"))
     action_items = action_items_of(session)
     for item in action_items:
         item.session = session  # known already: no query per item
@@ -239,7 +237,7 @@ def session_record(session: Session) -> SessionRecord:
         ],
         agenda=agenda_of(session),
         action_items=action_items,
-        members=[m for m in members if m.pk not in missing],
+        members=[m for m in members if m.active],
     )
 
 

@@ -289,6 +289,7 @@ def update_member(
     institution: str = "",
     email: str = "",
     member_user=None,
+    active: bool = True,
 ) -> ConferenceMember:
     _manage(user, member.conference.municipality)
     email = (email or "").strip()
@@ -303,12 +304,16 @@ def update_member(
     member.institution = (institution or "").strip()
     member.email = email
     member.user = member_user
+    member.active = active
     member.save()
     return member
 
 
 @transaction.atomic
-def remove_member(*, user, member: ConferenceMember) -> None:
+def remove_member(*, user, member: ConferenceMember) -> str:
+    """Delete a member without history; one who appears in minutes (attendance or action
+    items) leaves instead: stays in those minutes, gets no more invitations. Returns
+    "removed" or "left"; refused while the member is responsible for open action items."""
     _manage(user, member.conference.municipality)
     open_items = ActionItem.objects.filter(
         responsible_member=member, status__in=OPEN_STATUSES
@@ -321,7 +326,17 @@ def remove_member(*, user, member: ConferenceMember) -> None:
             )
             % {"name": member.name, "count": open_items}
         )
+    in_minutes = (
+        Attendance.objects.filter(member=member).exists()
+        or ActionItem.objects.filter(responsible_member=member).exists()
+    )
+    if in_minutes:
+        if member.active:
+            member.active = False
+            member.save(update_fields=["active"])
+        return "left"
     member.delete()
+    return "removed"
 
 
 # --------------------------------------------------------------------------------------------
@@ -535,6 +550,10 @@ def _clean_action_item(session: Session, change: ActionItemChange) -> None:
         and change.responsible_member.conference_id != session.conference_id
     ):
         raise MeetingError(_("The responsible member does not belong to this conference."))
+    if change.responsible_member is not None and not change.responsible_member.active:
+        raise MeetingError(
+            _("%(name)s has left the conference.") % {"name": change.responsible_member.name}
+        )
     if change.responsible_user is not None and not _is_member_of(
         change.responsible_user, municipality
     ):
@@ -560,18 +579,19 @@ def save_action_items(*, user, session: Session, changes: list[ActionItemChange]
                 item._history_user = user
                 item.delete()
             continue
-        _clean_action_item(session, change)
         fields = {
-            "what": change.what.strip(),
+            "what": (change.what or "").strip(),
             "responsible_member": change.responsible_member,
             "responsible_user": change.responsible_user,
             "due": change.due,
             "status": change.status,
         }
+        # Unchanged rows pass as they are (e.g. a done item of a member who has left).
+        if item is not None and all(getattr(item, k) == v for k, v in fields.items()):
+            continue
+        _clean_action_item(session, change)
         if item is None:
             item = ActionItem(session=session, **fields)
-        elif all(getattr(item, name) == value for name, value in fields.items()):
-            continue
         else:
             for name, value in fields.items():
                 setattr(item, name, value)
@@ -633,10 +653,11 @@ def delete_action_item(*, user, item: ActionItem) -> None:
 
 
 def invitation_recipients(record: SessionRecord) -> list[tuple[ConferenceMember, str]]:
+    """Active members with an e-mail address (their own, else their user's)."""
     return [
         (row.member, member_email(row.member))
         for row in record.attendance
-        if member_email(row.member)
+        if row.member.active and member_email(row.member)
     ]
 
 

@@ -168,13 +168,15 @@ def conference_detail(request, pk):
     sessions = list(
         selectors.sessions_for(user=request.user, municipality=municipality, conference=conference)
     )
+    members = list(selectors.members_of(user=request.user, conference=conference))
     now = timezone.now()
     return render(
         request,
         "conferences/meetings_conference_detail.html",
         {
             "conference": conference,
-            "members": list(selectors.members_of(user=request.user, conference=conference)),
+            "members": members,
+            "active_count": sum(1 for member in members if member.active),
             "upcoming": sorted(
                 (s for s in sessions if s.starts_at >= now), key=lambda s: s.starts_at
             ),
@@ -197,11 +199,12 @@ def conference_detail(request, pk):
 # Members
 
 
-def _member_form(request, municipality, *, initial=None):
+def _member_form(request, municipality, *, initial=None, new=False):
     return MemberForm(
         request.POST or None,
         initial=initial,
         users=selectors.municipality_users(municipality=municipality),
+        new=new,
     )
 
 
@@ -215,7 +218,7 @@ def _member_fields(form) -> dict:
 def member_new(request, pk):
     municipality = _managing(request)
     conference = _conference(request, municipality, pk)
-    form = _member_form(request, municipality)
+    form = _member_form(request, municipality, new=True)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.add_member(
@@ -243,11 +246,21 @@ def member_edit(request, pk, member_pk):
     form = _member_form(request, municipality, initial=MemberForm.initial_for(member))
     if request.method == "POST" and "remove" in request.POST:
         try:
-            services.remove_member(user=request.user, member=member)
+            outcome = services.remove_member(user=request.user, member=member)
         except services.MeetingError as exc:
             messages.error(request, str(exc))
             return redirect("conferences:member_edit", pk=pk, member_pk=member_pk)
-        messages.success(request, _("%(name)s was removed.") % {"name": member.name})
+        if outcome == "left":
+            messages.success(
+                request,
+                _(
+                    "%(name)s has left the conference; their attendance and action items stay "
+                    "in the minutes."
+                )
+                % {"name": member.name},
+            )
+        else:
+            messages.success(request, _("%(name)s was removed.") % {"name": member.name})
         return redirect("conferences:conference", pk=conference.pk)
     if request.method == "POST" and form.is_valid():
         try:

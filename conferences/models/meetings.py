@@ -80,6 +80,12 @@ class ConferenceMember(models.Model):
     )
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Members who left stay in the attendance and action items of past minutes.
+    active = models.BooleanField(
+        _("active member"),
+        default=True,
+        help_text=_("Former members stay in the minutes but get no invitations."),
+    )
 
     class Meta:
         verbose_name = _("conference member")

@@ -80,6 +80,19 @@ def test_every_member_with_an_email_address_gets_one_invitation(upcoming):
     assert sent == 4
 
 
+def test_a_former_member_gets_no_invitation(upcoming, area_conference, past_session, coordinator):
+    from conferences.services_meetings import remove_member, set_attendance
+
+    stefan = area_conference.members.get(name="Stefan Göttke")
+    set_attendance(user=coordinator, session=past_session, statuses={stefan.pk: "excused"})
+    remove_member(user=coordinator, member=stefan)
+
+    send_invitation(session_id=upcoming.pk)
+
+    assert "stefan@example.org" not in [a for message in mail.outbox for a in message.to]
+    assert len(mail.outbox) == 3
+
+
 def test_the_invitation_is_marked_as_sent(upcoming):
     send_invitation(session_id=upcoming.pk)
 

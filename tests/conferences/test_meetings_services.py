@@ -9,6 +9,7 @@ from django.utils import translation
 from accounts.models import Role
 from atlas_data.services import ensure_root
 from conferences.models import ActionItem, Conference, ConferenceMember, Session
+from conferences.selectors_meetings import session_record
 from conferences.services_meetings import (
     ActionItemChange,
     MeetingError,
@@ -170,15 +171,50 @@ def test_a_member_responsible_for_open_items_stays(coordinator, area_conference,
         remove_member(user=coordinator, member=anja)
 
 
-def test_a_member_whose_items_are_done_can_be_removed(coordinator, area_conference, past_session):
+def test_a_member_without_history_is_deleted(coordinator, area_conference):
+    jonas = add_member(user=coordinator, conference=area_conference, name="Jonas Brinkmann")
+
+    assert remove_member(user=coordinator, member=jonas) == "removed"
+
+    assert not ConferenceMember.objects.filter(pk=jonas.pk).exists()
+
+
+def test_a_member_in_the_minutes_leaves_and_stays_in_them(
+    coordinator, area_conference, past_session
+):
     anja = area_conference.members.get(name="Anja Thölking")
-    add_action_item(
-        past_session, coordinator, what="Befragung", who=anja, due_in_days=3, status="done"
+    set_attendance(user=coordinator, session=past_session, statuses={anja.pk: "present"})
+    item = add_action_item(
+        past_session, coordinator, what="Befragung", who=anja, due_in_days=-3, status="done"
     )
 
-    remove_member(user=coordinator, member=anja)
+    assert remove_member(user=coordinator, member=anja) == "left"
 
-    assert not ConferenceMember.objects.filter(pk=anja.pk).exists()
+    anja.refresh_from_db()
+    item.refresh_from_db()
+    assert anja.active is False
+    assert item.responsible_member == anja
+    record = session_record(past_session)
+    assert [(row.member.name, row.status) for row in record.attendance if row.status] == [
+        ("Anja Thölking", "present")
+    ]
+    assert anja not in record.members
+
+
+def test_a_former_member_gets_no_new_action_items(coordinator, area_conference, past_session):
+    anja = area_conference.members.get(name="Anja Thölking")
+    set_attendance(user=coordinator, session=past_session, statuses={anja.pk: "present"})
+    remove_member(user=coordinator, member=anja)
+    anja.refresh_from_db()
+
+    with refused("ist aus der Konferenz ausgeschieden"):
+        save_action_items(
+            user=coordinator,
+            session=past_session,
+            changes=[
+                ActionItemChange(pk=None, what="Liste", responsible_member=anja, due=at(3).date())
+            ],
+        )
 
 
 def test_a_session_ends_after_it_starts(coordinator, area_conference):

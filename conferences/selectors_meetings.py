@@ -17,7 +17,8 @@ from django.utils import timezone
 from accounts.models import Municipality, Role
 from accounts.permissions import Action, require
 from accounts.selectors import members_with_role
-from atlas_data.models import Area
+from atlas_data.bookmark_selectors import bookmarks_for
+from atlas_data.models import Area, Bookmark
 
 from .models import (
     ActionItem,
@@ -239,6 +240,17 @@ def session_record(session: Session) -> SessionRecord:
         action_items=action_items,
         members=[m for m in members if m.active],
     )
+
+
+def agenda_bookmarks(*, user, record: SessionRecord) -> QuerySet[Bookmark]:
+    """Bookmarks an agenda item may link: those the user may see, and those the agenda links
+    already (a colleague's draft stays linked when the coordinator saves)."""
+    municipality = record.conference.municipality
+    visible = bookmarks_for(user=user, municipality=municipality)
+    linked = [item.bookmark_id for item in record.agenda if item.bookmark_id]
+    return Bookmark.objects.filter(
+        Q(pk__in=visible.values("pk")) | Q(pk__in=linked), municipality=municipality
+    ).order_by("title")
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
-from atlas_data import bookmark_selectors
 
 from . import selectors_meetings as selectors
 from . import services_meetings as services
@@ -399,7 +398,7 @@ def session_record(request, pk):
     forms = SessionRecordForms(
         request.POST or None,
         record=record,
-        bookmarks=bookmark_selectors.bookmarks_for(user=request.user, municipality=municipality),
+        bookmarks=selectors.agenda_bookmarks(user=request.user, record=record),
         users=list(selectors.municipality_users(municipality=municipality)),
     )
     if request.method == "POST":
@@ -541,6 +540,8 @@ def minutes_template(request):
 def minutes_template_file(request, which):
     """Download the default template (to start from) or the municipality's current one."""
     municipality = _managing(request)
+    if which not in ("default", "current"):
+        raise Http404
     if which == "default":
         handle = open(DEFAULT_MINUTES_TEMPLATE, "rb")  # noqa: SIM115 - FileResponse closes it
         name = "protokoll-vorlage.docx"

@@ -468,3 +468,56 @@ def test_a_municipal_admin_without_coordinator_role_cannot_be_the_coordinator(
 
     assert response.status_code == 200
     assert not Conference.objects.exists()
+
+
+def test_an_agenda_item_links_an_atlas_bookmark(client, coordinator, vechta, past_session):
+    bookmark = Bookmark.objects.create(
+        municipality=vechta, title="Kinderarmut 2015", created_by=coordinator, is_published=True
+    )
+    client.force_login(coordinator)
+
+    client.post(
+        f"{APP}/sessions/{past_session.pk}/record/",
+        record_data(past_session, **{"agenda-1-bookmark": bookmark.pk}),
+    )
+
+    item = past_session.agenda.order_by("order")[1]
+    assert item.bookmark == bookmark
+    page = client.get(f"{APP}/sessions/{past_session.pk}/").content.decode()
+    assert f'href="/app/atlas/bookmarks/{bookmark.pk}/"' in page
+
+
+def test_a_colleagues_draft_bookmark_stays_linked_when_the_coordinator_saves(
+    client, coordinator, vechta, member, past_session
+):
+    draft = Bookmark.objects.create(municipality=vechta, title="Entwurf", created_by=member)
+    first = past_session.agenda.order_by("order").first()
+    first.bookmark = draft
+    first.save()
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"{APP}/sessions/{past_session.pk}/record/",
+        record_data(past_session, **{"agenda-0-minutes": "Besprochen."}),
+    )
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.bookmark, first.minutes) == (draft, "Besprochen.")
+
+
+def test_a_bookmark_of_another_municipality_cannot_be_linked(
+    client, coordinator, other_municipality, past_session
+):
+    foreign = Bookmark.objects.create(
+        municipality=other_municipality, title="Fremd", is_published=True
+    )
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"{APP}/sessions/{past_session.pk}/record/",
+        record_data(past_session, **{"agenda-0-bookmark": foreign.pk}),
+    )
+
+    assert response.status_code == 200
+    assert past_session.agenda.filter(bookmark__isnull=False).count() == 0

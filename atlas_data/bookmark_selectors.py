@@ -189,7 +189,7 @@ def describe(*, municipality: Municipality, states: list[dict]) -> list[Descript
     for state in states:
         for key in INDICATOR_KEYS:
             indicator_ids |= {int(v) for v in _values(state.get(key, "")) if v.isdigit()}
-        area_refs |= set(_values(state.get("areas", ""))) | set(_values(state.get("area", "")))
+        area_refs |= set(_values(state.get("areas", "")))
     names = {
         pk: short_name or name
         for pk, short_name, name in Indicator.objects.filter(
@@ -213,17 +213,14 @@ def describe(*, municipality: Municipality, states: list[dict]) -> list[Descript
     result = []
     for state in states:
         ids = []
-        for key in ("indicator", "indicators", "bars", "x", "y", "size", "compare"):
+        for key in ("indicator", "indicators", "bars"):
             ids += [int(v) for v in _values(state.get(key, "")) if v.isdigit()]
         result.append(
             Description(
                 indicators=[names.get(pk, f"#{pk}") for pk in dict.fromkeys(ids)],
                 level=levels.get(str(state.get("level", "")), ""),
                 year=str(state.get("year", "")),
-                areas=[
-                    areas.get(ref, ref)
-                    for ref in _values(state.get("areas", "")) + _values(state.get("area", ""))
-                ],
+                areas=[areas.get(ref, ref) for ref in _values(state.get("areas", ""))],
             )
         )
     return result

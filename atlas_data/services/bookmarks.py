@@ -34,45 +34,27 @@ MAX_VALUE_LENGTH = 500
 MIN_YEAR, MAX_YEAR = 1900, 2100
 EXPLORE_VIEWS = (Bookmark.View.MAP, Bookmark.View.TABLE, Bookmark.View.CHART)
 
-# The query keys of the atlas views (explorer and area report) and what their values are.
-# Lists are comma-separated or repeated keys. Everything else is refused.
-INDICATOR_KEYS = frozenset({"indicator", "indicators", "bars", "x", "y", "size", "compare"})
+# The query keys of the atlas views and what their values are: the explorer
+# (views_explore.ExplorerState.params: level, indicator, year, indicators, bars, method,
+# classes, breaks, chart, areas as keys) and the area report (areas as ids, year). Lists are
+# comma-separated or repeated keys. Everything else is refused.
+INDICATOR_KEYS = frozenset({"indicator", "indicators", "bars"})
 LEVEL_KEYS = frozenset({"level"})
-AREA_KEYS = frozenset({"area", "areas", "selected", "highlight"})
-YEAR_KEYS = frozenset({"year", "from", "to"})
+AREA_KEYS = frozenset({"areas"})
+YEAR_KEYS = frozenset({"year"})
 CHOICE_KEYS = {
     "method": tuple(METHODS),
     "chart": ("column", "bar", "scatter", "line"),
-    "reference": ("published", "computed", "mean", "unweighted_mean", "none"),
-    "dir": ("asc", "desc"),
-    "order": ("asc", "desc"),
-    "pois": ("0", "1", "on", "off"),
 }
-NUMBER_KEYS = {"classes": (MIN_CLASSES, MAX_CLASSES), "zoom": (0, 20)}
-# Free but tame text: manual class breaks, a sort column, a colour scheme, POI categories,
-# the map centre.
-TEXT_KEYS = {
-    "breaks": re.compile(r"^[0-9.,;\s+-]*$"),
-    "sort": re.compile(r"^[\w.:-]*$"),
-    "scheme": re.compile(r"^[\w-]*$"),
-    "poi": re.compile(r"^[\w,-]*$"),
-    "categories": re.compile(r"^[\w,-]*$"),
-    "center": re.compile(r"^-?\d{1,3}(\.\d+)?,-?\d{1,3}(\.\d+)?$"),
-    "lat": re.compile(r"^-?\d{1,2}(\.\d+)?$"),
-    "lng": re.compile(r"^-?\d{1,3}(\.\d+)?$"),
-}
+NUMBER_KEYS = {"classes": (MIN_CLASSES, MAX_CLASSES)}
+# Manual class breaks as a person types them: "10; 15,5; 20".
+TEXT_KEYS = {"breaks": re.compile(r"^[0-9.,;\s+-]*$")}
 STATE_KEYS = (
-    INDICATOR_KEYS
-    | LEVEL_KEYS
-    | AREA_KEYS
-    | YEAR_KEYS
-    | set(CHOICE_KEYS)
-    | set(NUMBER_KEYS)
-    | set(TEXT_KEYS)
-)
-# The order in which a state is written as a query string: stable on every database.
+    INDICATOR_KEYS | LEVEL_KEYS | AREA_KEYS | YEAR_KEYS | set(CHOICE_KEYS) | set(NUMBER_KEYS)
+) | set(TEXT_KEYS)
+# The order in which a state is written as a query string: the explorer's own, so that the
+# URL is the same on every database.
 _KEY_ORDER = (
-    # the explorer's own order (views_explore.ExplorerState.params) first
     "level",
     "indicator",
     "year",
@@ -83,27 +65,6 @@ _KEY_ORDER = (
     "breaks",
     "chart",
     "areas",
-    "x",
-    "y",
-    "size",
-    "compare",
-    "from",
-    "to",
-    "scheme",
-    "reference",
-    "area",
-    "selected",
-    "highlight",
-    "sort",
-    "dir",
-    "order",
-    "pois",
-    "poi",
-    "categories",
-    "center",
-    "lat",
-    "lng",
-    "zoom",
 )
 
 
@@ -265,7 +226,7 @@ def state_refs(*, municipality: Municipality, state: Mapping) -> StateRefs:
                     % {"area": ref, "municipality": municipality.name}
                 )
             area_ids.append(by_ref[ref])
-    years = [int(state[key]) for key in ("year", "from", "to") if key in state]
+    years = [int(state["year"])] if "year" in state else []
     return StateRefs(
         indicator_ids=sorted(wanted), level=level, area_ids=area_ids, years=sorted(set(years))
     )

@@ -306,6 +306,19 @@ def test_an_area_report_bookmark_opens_the_area_report(client, vechta, member):
     assert parse_qs(location.query) == {"areas": [ids], "year": ["2015"]}
 
 
+def test_the_area_reports_repeated_areas_come_back_as_they_were_sent(client, vechta, member):
+    first, second = Area.objects.filter(municipality=vechta, level__depth=1).order_by("key")[:2]
+    # The report's form sends one `areas` per chosen area, and an empty one for a free slot.
+    query = f"areas={second.pk}&areas={first.pk}&areas=&year=2014"
+    bookmark = create_bookmark(
+        user=member, municipality=vechta, title="Zwei Gemeinden", view="report", state=query
+    )
+    assert bookmark.state == {"areas": [str(second.pk), str(first.pk)], "year": "2014"}
+    client.force_login(member)
+    location = urlsplit(client.get(f"/app/atlas/bookmarks/{bookmark.pk}/")["Location"])
+    assert parse_qs(location.query) == {"areas": [str(second.pk), str(first.pk)], "year": ["2014"]}
+
+
 def test_a_bookmark_of_another_municipality_is_not_found(
     client, vechta, member, sgb2, other_municipality, member_of
 ):

@@ -25,6 +25,7 @@ from atlas_data.models import (
     ValueChange,
 )
 from atlas_data.services import import_areas
+from atlas_data.services.bookmarks import create_bookmark, publish_bookmark
 from atlas_data.services.indicators import METADATA_FIELDS, update_indicator
 from atlas_data.services.release import release
 from atlas_data.suppression import format_number
@@ -440,6 +441,14 @@ def _district(slug: str, prefix: str, member_of):
     for year in (2023, 2024):
         store(indicator, year, {area: 20 + n % 40 for n, area in enumerate(gemeinden)})
         release(user=admin, indicator=indicator, year=year)
+    bookmark = create_bookmark(
+        user=admin,
+        municipality=municipality,
+        title="Kinder 2024",
+        view="table",
+        state={"level": "gemeinden", "indicator": str(indicator.pk), "year": "2024"},
+    )
+    publish_bookmark(user=admin, bookmark=bookmark)
     return municipality, indicator, admin, gemeinden.count()
 
 
@@ -449,13 +458,21 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
-def test_indicator_pages_take_as_many_queries_for_137_gemeinden_as_for_10(client, db, member_of):
+def test_pages_take_as_many_queries_for_137_gemeinden_as_for_10(client, db, member_of):
     small, small_indicator, small_admin, small_count = _district("klein", "03460", member_of)
     large, large_indicator, large_admin, large_count = _district("gross", "07140", member_of)
     assert (small_count, large_count) == (10, 137)
-    for url in ("/atlas/{slug}/", "/atlas/{slug}/indicators/{pk}/"):
+    for url in (
+        "/atlas/{slug}/",
+        "/atlas/{slug}/indicators/{pk}/",
+        "/atlas/{slug}/bookmarks/{bookmark}/",
+        "/api/v1/municipalities/{slug}/bookmarks/",
+    ):
         counts = [
-            _queries(client, url.format(slug=m.slug, pk=i.pk))
+            _queries(
+                client,
+                url.format(slug=m.slug, pk=i.pk, bookmark=m.bookmarks.get().pk),
+            )
             for m, i in ((small, small_indicator), (large, large_indicator))
         ]
         assert counts[0] == counts[1], url
@@ -467,7 +484,10 @@ def test_indicator_pages_take_as_many_queries_for_137_gemeinden_as_for_10(client
                 _queries(client, page_url(indicator, suffix))
                 for suffix in ("", "values/", "history/")
             ]
-            + [_queries(client, "/app/atlas/indicators/")]
+            + [
+                _queries(client, "/app/atlas/indicators/"),
+                _queries(client, "/app/atlas/bookmarks/"),
+            ]
         )
     assert internal[0] == internal[1]
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas_data.models import Area, Indicator
 from atlas_data.services.release import release
@@ -22,10 +23,22 @@ def indicator(code: str) -> Indicator:
 
 
 def open_explorer(page, query: str = "", *, public: bool = False) -> None:
+    page.keck_console = []
+    page.on("console", lambda message: page.keck_console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: page.keck_console.append(f"error: {error}"))
     path = "/atlas/vechta/explore/" if public else "/app/atlas/explore/"
     page.goto(page.base_url + path + ("?" + query if query else ""))
     # The first drawing loads plotly.js (3.5 MB) and the map data: slow on a busy test machine.
-    page.wait_for_selector("#keck-map path.keck-area", timeout=45_000)
+    try:
+        page.wait_for_selector("#keck-map path.keck-area", timeout=45_000)
+    except PlaywrightTimeout as exc:
+        state = page.evaluate(
+            """() => [document.getElementById('keck-status')?.textContent,
+                      document.getElementById('keck-legend')?.textContent]"""
+        )
+        raise AssertionError(
+            f"the map was not drawn: {state}, console: {page.keck_console}"
+        ) from exc
     page.wait_for_selector("#keck-legend li")
 
 
@@ -79,6 +92,9 @@ def test_member_switches_indicator_and_classification_and_the_legend_follows(
     page.select_option("#keck-indicator", str(non_german.pk))
     page.wait_for_function(
         "() => document.querySelector('#keck-legend h3').textContent.startsWith('Anteil Nicht')"
+    )
+    page.wait_for_function(  # the table comes with its own request
+        "() => document.querySelector('#keck-table thead').textContent.includes('Anteil Nicht')"
     )
     assert f"indicator={non_german.pk}" in page.url
     assert page.locator("#keck-table thead").inner_text().count("Anteil Nicht-Deutsche") == 1

@@ -282,6 +282,7 @@
     if (levelShown !== body.level.slug) {
       const bounds = areaLayer.getBounds();
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
+      else map.setView([51.2, 10.4], 6); // no geometry yet: Germany, the table has the values
       levelShown = body.level.slug;
     }
     document.getElementById('keck-map-subtitle').textContent = body.indicator.name + ' ' + body.year + ' · ' + body.level.name;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,8 +78,6 @@ class ConferenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = areas
         self.fields["areas"].label_from_instance = lambda area: f"{area.name} ({area.level.name})"
-        from django.contrib.auth import get_user_model
-
         self.fields["coordinator"].queryset = get_user_model().objects.filter(
             pk__in=[user.pk for user in coordinators]
         )

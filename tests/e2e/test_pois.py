@@ -22,6 +22,9 @@ def layer_checkbox(page):
 
 
 def zoom_to(page, poi, zoom=15, map_expression="window.keckExplorer.map"):
+    """Centre the map on a POI, once a running zoom animation (the initial fit) has ended:
+    otherwise its end would move the map back."""
+    page.wait_for_function(f"{map_expression} && !{map_expression}._animatingZoom")
     page.evaluate(
         f"([lat, lon, zoom]) => {map_expression}.setView([lat, lon], zoom, {{animate: false}})",
         [poi.latitude, poi.longitude, zoom],

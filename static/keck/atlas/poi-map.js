@@ -35,7 +35,7 @@
         }
       },
     }).addTo(map);
-    if (fit && layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+    if (fit && layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [10, 10], animate: false });
     return layer;
   }
 
@@ -44,7 +44,7 @@
     const background = await outlines(map, element.dataset.outlineUrl);
     const layer = await window.keckPoiLayer.load(element.dataset.poiUrl, { texts });
     layer.addTo(map);
-    if (!background && layer.features.length) map.fitBounds(layer.getBounds().pad(0.2));
+    if (!background && layer.features.length) map.fitBounds(layer.getBounds().pad(0.2), { animate: false });
     const overlays = {};
     overlays[texts.layer || "POI"] = layer;
     if (background) overlays[element.dataset.outlineLabel || "Areas"] = background;
@@ -135,7 +135,7 @@
         .setContent(String(info.count))
         .addTo(map);
     });
-    if (areas.getLayers().length) map.fitBounds(areas.getBounds(), { padding: [10, 10] });
+    if (areas.getLayers().length) map.fitBounds(areas.getBounds(), { padding: [10, 10], animate: false });
     const overlays = {};
     overlays[element.dataset.areasLabel || "Areas"] = areas;
     if (element.dataset.poiUrl) {

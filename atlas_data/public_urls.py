@@ -13,10 +13,10 @@ urlpatterns = [
     path("", public_atlas, name="public_atlas"),
     path("explore/", public_explore, name="public_explore"),
     path("areas/<int:pk>/", public_area_detail, name="public_area"),
+    path("pois/", public_pois, name="public_pois"),
     path("report/", public_report, name="public_report"),
     path("report.docx", public_report_docx, name="public_report_docx"),
     path("report.pdf", public_report_pdf, name="public_report_pdf"),
     path("indicators/<int:pk>/", public_indicator, name="public_indicator"),
     path("bookmarks/<int:pk>/", public_bookmark, name="public_bookmark"),
-    path("pois/", public_pois, name="public_pois"),
 ]

@@ -8,9 +8,9 @@ urlpatterns = [
     path("", include("atlas_data.api_imports")),
     path("", include("atlas_data.api_maps")),
     path("", include("atlas_data.api_exports")),
-    path("", include("atlas_data.api_bookmarks")),
     path("", include("atlas_data.api_pois")),
-    path("", include("conferences.api_analysis")),
+    path("", include("atlas_data.api_bookmarks")),
     path("", include("conferences.api_meetings")),
     path("", include("conferences.api_sheets")),
+    path("", include("conferences.api_analysis")),
 ]

@@ -247,10 +247,10 @@ SPECTACULAR_SETTINGS = {
         "ActionItemStatusEnum": "conferences.models.ActionItem.Status",
         "AttendanceStatusEnum": "conferences.selectors_meetings.ATTENDANCE_STATUSES",
         "ValueStatusEnum": "atlas_data.api._STATUSES",
-        "CatalogueKindEnum": "conferences.models.Catalogue.Kind",
-        "SheetStateEnum": "conferences.models.Sheet.State",
         "FindingKindEnum": "conferences.models.analysis.Finding.Kind",
         "FindingStateEnum": "conferences.models.analysis.Finding.State",
+        "CatalogueKindEnum": "conferences.models.Catalogue.Kind",
+        "SheetStateEnum": "conferences.models.Sheet.State",
     },
 }
 

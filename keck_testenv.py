@@ -16,8 +16,9 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("KECK_VAR_DIR", tempfile.mkdtemp(prefix="keck-test-var-"))
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-if not os.environ.get("KECK_SERVICES"):
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# Tasks run eagerly in every suite; the services suite's worker fixture switches eager off for the
+# tests that prove a real worker on Redis runs them.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
 # Browser tests skip with a note where chromium is missing; on CI (KECK_REQUIRE_BROWSER=1) and in
 # the services suite (KECK_SERVICES=1) such a skip fails the run instead.

@@ -641,14 +641,21 @@ def _clean_need(conference: Conference, data: dict) -> tuple[dict, dict]:
     return cleaned, links
 
 
+def _save_with_links(obj, cleaned: dict, links: dict):
+    """Set the cleaned fields, save, then set the many-to-many links (which need a saved row)."""
+    for name, value in cleaned.items():
+        setattr(obj, name, value)
+    obj.save()
+    for name, objects in links.items():
+        getattr(obj, name).set(objects)
+    return obj
+
+
 @transaction.atomic
 def create_need(*, user, conference: Conference, data: dict) -> NeedForAction:
     _require_manage(user, conference)
     cleaned, links = _clean_need(conference, data)
-    need = NeedForAction.objects.create(conference=conference, created_by=user, **cleaned)
-    for name, objects in links.items():
-        getattr(need, name).set(objects)
-    return need
+    return _save_with_links(NeedForAction(conference=conference, created_by=user), cleaned, links)
 
 
 @transaction.atomic
@@ -661,12 +668,7 @@ def update_need(*, user, need: NeedForAction, data: dict) -> NeedForAction:
         "room_for_manoeuvre": need.room_for_manoeuvre,
     }
     cleaned, links = _clean_need(need.conference, current | data)
-    for name, value in cleaned.items():
-        setattr(need, name, value)
-    need.save()
-    for name, objects in links.items():
-        getattr(need, name).set(objects)
-    return need
+    return _save_with_links(need, cleaned, links)
 
 
 @transaction.atomic
@@ -713,10 +715,7 @@ def _clean_field(conference: Conference, data: dict) -> tuple[dict, dict]:
 def create_field_of_action(*, user, conference: Conference, data: dict) -> FieldOfAction:
     _require_manage(user, conference)
     cleaned, links = _clean_field(conference, data)
-    item = FieldOfAction.objects.create(conference=conference, created_by=user, **cleaned)
-    for name, objects in links.items():
-        getattr(item, name).set(objects)
-    return item
+    return _save_with_links(FieldOfAction(conference=conference, created_by=user), cleaned, links)
 
 
 @transaction.atomic
@@ -729,12 +728,7 @@ def update_field_of_action(*, user, item: FieldOfAction, data: dict) -> FieldOfA
         "derived_from": item.derived_from,
     }
     cleaned, links = _clean_field(item.conference, current | data)
-    for name, value in cleaned.items():
-        setattr(item, name, value)
-    item.save()
-    for name, objects in links.items():
-        getattr(item, name).set(objects)
-    return item
+    return _save_with_links(item, cleaned, links)
 
 
 @transaction.atomic

@@ -161,6 +161,43 @@ def file_reader(user, municipality: Municipality):
     return reader
 
 
+def is_responsible(user, obj) -> bool:
+    """Is `user` the responsible person of a measure or sub-step (as user or as the user of the
+    responsible conference member)?"""
+    if user is None or not user.is_authenticated:
+        return False
+    if obj.responsible_user_id is not None and obj.responsible_user_id == user.pk:
+        return True
+    member = obj.responsible_member if obj.responsible_member_id else None
+    return member is not None and member.user_id is not None and member.user_id == user.pk
+
+
+def can_update_measure(user, measure) -> bool:
+    """Coordinators manage all measures; a member updates the measures they are responsible for
+    (progress, timeline, sub-steps, reflection)."""
+    municipality = measure.municipality
+    if can(user, Action.EDIT_GOALS_AND_MEASURES, municipality):
+        return True
+    return can(user, Action.UPDATE_OWN_MEASURES, municipality) and is_responsible(user, measure)
+
+
+def can_update_substep(user, substep) -> bool:
+    """Whoever may update the measure, and the responsible person of the sub-step itself."""
+    measure = substep.measure
+    if can_update_measure(user, measure):
+        return True
+    return can(user, Action.UPDATE_OWN_MEASURES, measure.municipality) and is_responsible(
+        user, substep
+    )
+
+
+def require_measure_update(user, measure) -> None:
+    if not can_update_measure(user, measure):
+        raise PermissionDenied(
+            _("Only the responsible person and coordinators update this measure.")
+        )
+
+
 def municipalities_for(user, action: Action | str = Action.VIEW_PUBLIC) -> QuerySet:
     """The municipalities in which `user` may do `action`, as a queryset."""
     action = Action(action)

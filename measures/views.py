@@ -1,29 +1,27 @@
-"""Pages of the goals and measures part of KECK: thin views."""
+"""Pages of the goals and measures part of KECK: thin views, one module per part."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.urls import path
-from django.utils.translation import gettext as _
+from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import Action, require
 from keck.shell import KeckApplication, MenuEntry
 
-
-@login_required
-def overview(request):
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return render(request, "measures/overview.html", {"municipality": municipality})
+from . import views_dashboard, views_goals, views_measures, views_reports
 
 
 class MeasuresApp(KeckApplication):
     title = gettext_lazy("Goals and measures")
     icon = "flag"
     app_name = "measures"
-    menu = (MenuEntry(gettext_lazy("Overview"), "index", "dashboard"),)
+    menu = (
+        MenuEntry(gettext_lazy("Dashboard"), "index", "monitoring", "view_dashboard"),
+        MenuEntry(gettext_lazy("Impact goals"), "goals", "flag"),
+        MenuEntry(gettext_lazy("Measure plan"), "measures", "checklist"),
+        MenuEntry(gettext_lazy("Impact hypotheses"), "hypotheses", "lightbulb"),
+        MenuEntry(gettext_lazy("Reports"), "reports", "description"),
+    )
 
-    index_path = path("", overview, name="index")
+    index_path = path("", views_dashboard.index, name="index")
+    dashboard_path = path("", include(views_dashboard.urlpatterns))  # dashboard/
+    goals_path = path("", include(views_goals.urlpatterns))  # goals/, hypotheses/
+    measures_path = path("", include(views_measures.urlpatterns))  # plan/, plan/<id>/ …
+    reports_path = path("", include(views_reports.urlpatterns))  # reports/ …

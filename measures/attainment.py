@@ -2,7 +2,9 @@
 deadline and a status. Pure arithmetic on what a viewer may see; no database access.
 
 Suppressed values (`k. A.`) and missing values (`–`) are no data points: they are neither drawn
-nor used in the trend, so a suppressed number can never be inferred from an attainment.
+nor used in the trend, so a suppressed number can never be inferred from an attainment. When
+the latest year is suppressed the goal has no attainment (no data); when it is missing (not
+delivered yet), the latest known value counts.
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ class Attainment:
         return max(0.0, min(100.0, self.percent))
 
 
+def _at_least(percent: float, limit: float) -> bool:
+    """`percent >= limit` up to float noise: a value exactly on the target is 100 %, not
+    99.99999999 %."""
+    return percent >= limit - 1e-9
+
+
 def share_of_way(baseline: float, target: float, value: float) -> float:
     """How much of the way from baseline to target `value` has gone, in % (may be < 0 or > 100)."""
     return (value - baseline) / (target - baseline) * 100
@@ -112,14 +120,12 @@ def attainment(
     if target == baseline:
         return Attainment(NO_DATA, _("The target equals the baseline."), **common)
     later = [p for p in points if p.year > baseline_year]
+    if later and later[-1].suppressed:
+        # An older value would report a state the suppressed one may contradict.
+        return Attainment(NO_DATA, _("The latest value is suppressed (k. A.)."), **common)
     known = [p for p in later if p.value is not None]
     if not known:
-        reason = (
-            _("The latest value is suppressed (k. A.).")
-            if later and later[-1].suppressed
-            else _("No value after the baseline year yet.")
-        )
-        return Attainment(NO_DATA, reason, **common)
+        return Attainment(NO_DATA, _("No value after the baseline year yet."), **common)
     latest = known[-1]
     percent = share_of_way(baseline, target, latest.value)
     series = [(baseline_year, baseline)] + [(p.year, p.value) for p in known]
@@ -137,15 +143,15 @@ def attainment(
         "forecast": forecast,
         "forecast_percent": forecast_percent,
     }
-    if percent >= 100:
+    if _at_least(percent, 100):
         return Attainment(REACHED, **result)
     if deadline is not None and deadline < today:
         return Attainment(OFF_TRACK, _("The deadline has passed."), **result)
     if forecast_percent is None:
         # No deadline: judge by the direction of the change so far.
         return Attainment(ON_TRACK if percent > 0 else OFF_TRACK, **result)
-    if forecast_percent >= 100:
+    if _at_least(forecast_percent, 100):
         return Attainment(ON_TRACK, **result)
-    if forecast_percent >= AT_RISK_FROM * 100:
+    if _at_least(forecast_percent, AT_RISK_FROM * 100):
         return Attainment(AT_RISK, **result)
     return Attainment(OFF_TRACK, **result)

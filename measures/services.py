@@ -505,6 +505,24 @@ def save_substep(*, user, measure: Measure, data: dict, substep: SubStep | None 
         }
         merged.update(data)
     else:
+        # The step's own responsible person reports progress; anything else they send must
+        # stay as it is, or they would believe a change was saved.
+        fixed = {
+            "title": substep.title,
+            "responsible_user": substep.responsible_user,
+            "responsible_member": substep.responsible_member,
+            "deadline": substep.deadline,
+        }
+        given = {name: data[name] for name in fixed if name in data}
+        if "title" in given:
+            given["title"] = (given["title"] or "").strip()
+        if any(value != fixed[name] for name, value in given.items()):
+            raise PermissionDenied(
+                _(
+                    "As the person responsible for this step you report its progress; the "
+                    "measure's responsible person and coordinators change the rest."
+                )
+            )
         merged = {
             "title": substep.title,
             "responsible_user": substep.responsible_user,

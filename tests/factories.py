@@ -41,3 +41,60 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
     roles = factory.LazyFunction(lambda: ["member"])
+
+
+# --- goals and measures (measures app) ------------------------------------------------------
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conferences.Conference"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = "area"
+    name = factory.Sequence(lambda n: f"Sozialraumkonferenz {n}")
+
+
+class ConferenceMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conferences.ConferenceMember"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    name = factory.Sequence(lambda n: f"Mitglied {n}")
+    email = factory.Sequence(lambda n: f"mitglied{n}@example.org")
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """A qualitative area goal; pass indicator, measurement_area, baseline_* for a measured one."""
+
+    class Meta:
+        model = "measures.Goal"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    conference = factory.SubFactory(
+        ConferenceFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    level = "area"
+    title = factory.Sequence(lambda n: f"Ziel {n}")
+    qualitative_criterion = "Die Konferenz stellt es fest."
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.Measure"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    conference = factory.SubFactory(
+        ConferenceFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    title = factory.Sequence(lambda n: f"Maßnahme {n}")
+    responsible_institution = "Jugendamt"
+
+
+class SubStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.SubStep"
+
+    measure = factory.SubFactory(MeasureFactory)
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Teilschritt {n}")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("conferences.api_meetings")),
     path("", include("conferences.api_sheets")),
     path("", include("conferences.api_analysis")),
+    path("", include("measures.api_dashboard")),
 ]

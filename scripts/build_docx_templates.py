@@ -1,10 +1,12 @@
-"""Builds the default Word templates: the area report (templates/docx/area_report.docx) and the
-minutes of a conference session (templates/docx/minutes.docx), one function per template.
+"""Builds the default Word templates: the area report (templates/docx/area_report.docx), the
+minutes of a conference session (templates/docx/minutes.docx), the measure plan and the interim
+report (measure_plan.docx, interim_report.docx), one function per template.
 
-Run `.venv/bin/python scripts/build_docx_templates.py [area_report|minutes]` after changing this
-script and commit both. The templates hold Jinja tags that docxtpl renders (docs/reports.md and
-docs/conferences.md list the variables); a municipality may replace a file with its own, edited
-in Word, as long as it keeps the tags.
+Run `.venv/bin/python scripts/build_docx_templates.py [NAME …]` (names: area_report, minutes,
+measure_plan, interim_report; none: all) after changing this script and commit both. The
+templates hold Jinja tags that docxtpl renders (docs/reports.md and docs/conferences.md list the
+variables); a municipality may replace a file with its own, edited in Word, as long as it keeps
+the tags.
 """
 
 from __future__ import annotations
@@ -289,10 +291,197 @@ def build_minutes() -> Document:
     return document
 
 
+# The measure plan: landscape A4, 26.7 cm between the margins, the six columns of domain.md §7.
+MEASURE_PLAN_TARGET = TARGET.with_name("measure_plan.docx")
+MEASURE_PLAN_WIDTHS = (5.0, 6.6, 3.8, 3.8, 2.2, 5.3)
+
+
+def build_measure_plan() -> Document:
+    """The measure plan: per goal a heading and the table of §7 (measure with status and
+    progress, sub-steps as paragraphs with responsible person and deadline)."""
+    document = new_document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.5))
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+    document.add_paragraph("{{ title }}", style="Title")
+    subtitle = document.add_paragraph()
+    write(subtitle, "{{ subtitle }}", size=12, colour=MUTED)
+    write(document.add_paragraph(), "{{ date }}", size=9, colour=MUTED)
+    tag_paragraph(document, "{%p if empty %}")
+    write(document.add_paragraph(), "{{ labels.none }}", colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+
+    tag_paragraph(document, "{%p for group in groups %}")
+    document.add_paragraph("{{ group.title }}", style="Heading 2")
+    tag_paragraph(document, "{%p if group.note %}")
+    write(document.add_paragraph(), "{{ group.note }}", size=9, colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+    table = document.add_table(rows=4, cols=6)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head, opening, row, closing = table.rows
+    repeat_as_header(head)
+    for cell, label in zip(
+        head.cells,
+        ("measure", "substeps", "responsible", "support", "deadline", "reference"),
+        strict=True,
+    ):
+        cell_text(cell, "{{ labels." + label + " }}", bold=True, size=9)
+        shade(cell, HEADER_FILL)
+    opening.cells[0].text = "{%tr for row in group.rows %}"
+    closing.cells[0].text = "{%tr endfor %}"
+    measure = row.cells[0]
+    cell_text(measure, "{{ row.title }}", bold=True, size=9)
+    write(measure.add_paragraph(), "{{ row.status_line }}", size=8, colour=MUTED)
+    steps = row.cells[1]
+    steps.paragraphs[0].text = "{%p for step in row.substeps %}"
+    write(steps.add_paragraph(), "{{ step }}", size=8.5)
+    steps.add_paragraph("{%p endfor %}")
+    steps.add_paragraph("{%p if not row.substeps %}")
+    write(steps.add_paragraph(), "–", size=8.5, colour=MUTED)
+    steps.add_paragraph("{%p endif %}")
+    for cell, value in zip(
+        row.cells[2:],
+        ("row.responsible", "row.support", "row.deadline", "row.reference"),
+        strict=True,
+    ):
+        cell_text(cell, "{{ " + value + " }}", size=8.5)
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, MEASURE_PLAN_WIDTHS, strict=True):
+        column.w = Cm(width)
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, MEASURE_PLAN_WIDTHS, strict=True):
+            cell.width = Cm(width)
+    tag_paragraph(document, "{%p endfor %}")
+    return document
+
+
+INTERIM_REPORT_TARGET = TARGET.with_name("interim_report.docx")
+FIGURE_WIDTHS = (6.0, 11.0)
+
+
+def build_interim_report() -> Document:
+    """The interim report: summary, goals with attainment table and chart, measures with the
+    latest timeline entries, atlas maps, reflections, notes."""
+    document = new_document()
+    document.add_paragraph("{{ title }}", style="Title")
+    subtitle = document.add_paragraph()
+    write(subtitle, "{{ subtitle }}", size=12, colour=MUTED)
+    write(document.add_paragraph(), "{{ date }}", size=9, colour=MUTED)
+
+    document.add_paragraph("{{ labels.summary }}", style="Heading 1")
+    for label, value in (
+        ("labels.goal_summary", "goal_summary"),
+        ("labels.measure_summary", "measure_summary"),
+    ):
+        tag_paragraph(document, "{%p if " + value + " %}")
+        line = document.add_paragraph()
+        write(line, "{{ " + label + " }}: ", bold=True)
+        write(line, "{{ " + value + " }}")
+        tag_paragraph(document, "{%p endif %}")
+
+    document.add_paragraph("{{ labels.goals }}", style="Heading 1")
+    tag_paragraph(document, "{%p if not goals %}")
+    write(document.add_paragraph(), "{{ labels.no_goals }}", colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p for goal in goals %}")
+    document.add_paragraph("{{ goal.title }}", style="Heading 2")
+    write(document.add_paragraph(), "{{ goal.meta }}", size=9, colour=MUTED)
+    table = document.add_table(rows=3, cols=2)
+    table.style = document.styles["Table Grid"]
+    opening, row, closing = table.rows
+    opening.cells[0].text = "{%tr for figure in goal.figures %}"
+    closing.cells[0].text = "{%tr endfor %}"
+    cell_text(row.cells[0], "{{ figure.label }}", bold=True, size=9)
+    shade(row.cells[0], HEADER_FILL)
+    cell_text(row.cells[1], "{{ figure.value }}", size=9)
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, FIGURE_WIDTHS, strict=True):
+        column.w = Cm(width)
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, FIGURE_WIDTHS, strict=True):
+            cell.width = Cm(width)
+    tag_paragraph(document, "{%p if goal.chart %}")
+    document.add_paragraph("{{ goal.chart }}")
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p if goal.measures %}")
+    line = document.add_paragraph()
+    write(line, "{{ labels.serving_measures }}: ", bold=True, size=9)
+    write(line, "{{ goal.measures }}", size=9)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p endfor %}")
+
+    document.add_paragraph("{{ labels.measures }}", style="Heading 1")
+    tag_paragraph(document, "{%p if not measures %}")
+    write(document.add_paragraph(), "{{ labels.no_measures }}", colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p for measure in measures %}")
+    document.add_paragraph("{{ measure.title }}", style="Heading 2")
+    write(document.add_paragraph(), "{{ measure.meta }}", size=9, colour=MUTED)
+    tag_paragraph(document, "{%p if measure.goals %}")
+    line = document.add_paragraph()
+    write(line, "{{ labels.serves }}: ", bold=True, size=9)
+    write(line, "{{ measure.goals }}", size=9)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p if measure.description %}")
+    document.add_paragraph("{{ measure.description }}")
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p if measure.substeps %}")
+    write(document.add_paragraph(), "{{ labels.substeps }}", bold=True)
+    tag_paragraph(document, "{%p for step in measure.substeps %}")
+    document.add_paragraph("{{ step }}", style="List Bullet")
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p endif %}")
+    write(document.add_paragraph(), "{{ labels.timeline }}", bold=True)
+    tag_paragraph(document, "{%p for update in measure.updates %}")
+    document.add_paragraph("{{ update }}", style="List Bullet")
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p if not measure.updates %}")
+    write(document.add_paragraph(), "{{ labels.no_updates }}", size=9, colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p endfor %}")
+
+    tag_paragraph(document, "{%p if maps %}")
+    document.add_paragraph("{{ labels.maps }}", style="Heading 1")
+    tag_paragraph(document, "{%p for map in maps %}")
+    document.add_paragraph("{{ map.title }}", style="Heading 2")
+    document.add_paragraph("{{ map.image }}")
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p endif %}")
+
+    document.add_paragraph("{{ labels.reflections }}", style="Heading 1")
+    tag_paragraph(document, "{%p if not reflections %}")
+    write(document.add_paragraph(), "{{ labels.no_reflections }}", colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p for item in reflections %}")
+    document.add_paragraph("{{ item.title }}", style="Heading 2")
+    for label, value in (
+        ("labels.outcome", "item.outcome"),
+        ("labels.reason", "item.reason"),
+        ("labels.lessons", "item.lessons"),
+    ):
+        tag_paragraph(document, "{%p if " + value + " %}")
+        line = document.add_paragraph()
+        write(line, "{{ " + label + " }}: ", bold=True)
+        write(line, "{{ " + value + " }}")
+        tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p endfor %}")
+
+    tag_paragraph(document, "{%p for note in notes %}")
+    write(document.add_paragraph(), "{{ note }}", size=8, colour=MUTED)
+    tag_paragraph(document, "{%p endfor %}")
+    return document
+
+
 # name on the command line: (build function, file, document title)
 TEMPLATES = {
     "area_report": (build, TARGET, "Gebietsbericht"),
     "minutes": (build_minutes, MINUTES_TARGET, "Protokoll"),
+    "measure_plan": (build_measure_plan, MEASURE_PLAN_TARGET, "Maßnahmenplan"),
+    "interim_report": (build_interim_report, INTERIM_REPORT_TARGET, "Zwischenbericht"),
 }
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("conferences.api_sheets")),
     path("", include("conferences.api_analysis")),
     path("", include("measures.api_dashboard")),
+    path("", include("measures.api")),
 ]

@@ -60,6 +60,7 @@ def load_demo() -> Municipality:
     _load_demo_meetings(municipality)
     _load_demo_sheets(municipality)
     _load_demo_analysis(municipality)
+    _load_demo_measures(municipality)
     return municipality
 
 
@@ -131,3 +132,11 @@ def _load_demo_analysis(municipality: Municipality) -> None:
     from .demo_analysis import load_demo_analysis
 
     load_demo_analysis(municipality)
+
+
+def _load_demo_measures(municipality: Municipality) -> None:
+    """Three goals on child poverty (municipal, two area goals refining it) measured in the
+    atlas, impact hypotheses and eight measures with sub-steps and timelines, one overdue."""
+    from .demo_measures import load_demo_measures
+
+    load_demo_measures(municipality)

@@ -214,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conferences.tasks.send_action_item_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "measure-reminders": {
+        "task": "measures.tasks.send_measure_reminders",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -251,6 +255,8 @@ SPECTACULAR_SETTINGS = {
         "FindingStateEnum": "conferences.models.analysis.Finding.State",
         "CatalogueKindEnum": "conferences.models.Catalogue.Kind",
         "SheetStateEnum": "conferences.models.Sheet.State",
+        "MeasureStatusEnum": "measures.models.Measure.Status",
+        "AttainmentStatusEnum": "measures.attainment.STATUS_ORDER",
     },
 }
 

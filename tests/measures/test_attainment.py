@@ -273,6 +273,7 @@ def test_a_suppressed_year_is_left_out_of_the_trend():
 
 # --- with the atlas: goal_points and goal_attainments ------------------------------------------
 
+
 def counted_goal(vechta, conference, indicator, **fields):
     return GoalFactory(
         municipality=vechta,

@@ -5,12 +5,14 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from conferences.services_meetings import send_reminders
+from measures.services_reminders import send_measure_reminders
 
 
 class Command(BaseCommand):
     help = (
-        "E-mail the responsible people their open action items due in three days or overdue "
-        "(at most once per day per item). Run daily, e.g. from cron at 07:00."
+        "E-mail the responsible people their open action items, measures and sub-steps due in "
+        "three days or overdue (at most once per day per item). Run daily, e.g. from cron at "
+        "07:00."
     )
 
     def add_arguments(self, parser):
@@ -28,3 +30,5 @@ class Command(BaseCommand):
                 raise CommandError(f"Not a date (YYYY-MM-DD): {options['date']}") from exc
         sent = send_reminders(today=today)
         self.stdout.write(f"{sent} reminder e-mail(s) sent.")
+        sent = send_measure_reminders(today=today)
+        self.stdout.write(f"{sent} measure reminder e-mail(s) sent.")

@@ -198,6 +198,18 @@ def require_measure_update(user, measure) -> None:
         )
 
 
+def can_generate_reports(user, municipality: Municipality) -> bool:
+    """Interim reports are for those who steer: leadership, coordinators (and admins)."""
+    return can(user, Action.VIEW_DASHBOARD, municipality) or can(
+        user, Action.EDIT_GOALS_AND_MEASURES, municipality
+    )
+
+
+def require_report_access(user, municipality: Municipality) -> None:
+    if not can_generate_reports(user, municipality):
+        raise PermissionDenied(_("Only leadership and coordinators generate interim reports."))
+
+
 def municipalities_for(user, action: Action | str = Action.VIEW_PUBLIC) -> QuerySet:
     """The municipalities in which `user` may do `action`, as a queryset."""
     action = Action(action)

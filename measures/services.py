@@ -202,7 +202,9 @@ def create_goal(*, user, municipality, data: dict) -> Goal:
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     cleaned, links = _clean_goal(user=user, municipality=municipality, data=data)
     with transaction.atomic():
-        goal = Goal.objects.create(municipality=municipality, created_by=user, **cleaned)
+        goal = Goal(municipality=municipality, created_by=user, **cleaned)
+        goal._history_user = user
+        goal.save()
         _save_links(goal, links)
     return goal
 
@@ -216,6 +218,7 @@ def update_goal(*, user, goal: Goal, data: dict) -> Goal:
     with transaction.atomic():
         for name, value in cleaned.items():
             setattr(goal, name, value)
+        goal._history_user = user
         goal.save()
         _save_links(goal, links)
     return goal
@@ -275,15 +278,22 @@ def save_hypothesis(
     cleaned, links = _clean_hypothesis(municipality, data)
     with transaction.atomic():
         if hypothesis is None:
-            hypothesis = ImpactHypothesis.objects.create(
-                municipality=municipality, created_by=user, **cleaned
-            )
+            hypothesis = ImpactHypothesis(municipality=municipality, created_by=user, **cleaned)
+            hypothesis._history_user = user
+            hypothesis.save()
         else:
             for name, value in cleaned.items():
                 setattr(hypothesis, name, value)
+            hypothesis._history_user = user
             hypothesis.save()
         _save_links(hypothesis, links)
     return hypothesis
+
+
+def delete_hypothesis(*, user, hypothesis: ImpactHypothesis) -> None:
+    require(user, Action.EDIT_GOALS_AND_MEASURES, hypothesis.municipality)
+    hypothesis._history_user = user
+    hypothesis.delete()
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,8 +424,12 @@ def create_measure(*, user, municipality, data: dict, substeps: Iterable[dict] =
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     cleaned, links = _clean_measure(municipality=municipality, data=data)
     steps = [_clean_substep(municipality, step) for step in substeps]
+    if cleaned["status"] == Measure.Status.DONE and not steps:
+        cleaned["progress"] = 100  # done is done; with sub-steps the roll-up decides
     with transaction.atomic():
-        measure = Measure.objects.create(municipality=municipality, created_by=user, **cleaned)
+        measure = Measure(municipality=municipality, created_by=user, **cleaned)
+        measure._history_user = user
+        measure.save()
         _save_links(measure, links)
         for order, step in enumerate(steps):
             SubStep.objects.create(measure=measure, order=order, **step)
@@ -430,9 +444,12 @@ def update_measure(*, user, measure: Measure, data: dict) -> Measure:
     merged = {name: getattr(measure, name) for name in MEASURE_FIELDS}
     merged.update(data)
     cleaned, links = _clean_measure(municipality=municipality, data=merged)
+    if cleaned["status"] == Measure.Status.DONE and not measure.substeps.exists():
+        cleaned["progress"] = 100  # done is done; with sub-steps the roll-up decides
     with transaction.atomic():
         for name, value in cleaned.items():
             setattr(measure, name, value)
+        measure._history_user = user
         measure.save()
         _save_links(measure, links)
         roll_up(measure)
@@ -535,6 +552,7 @@ def save_substep(*, user, measure: Measure, data: dict, substep: SubStep | None 
     with transaction.atomic():
         for name, value in cleaned.items():
             setattr(substep, name, value)
+        substep._history_user = user
         substep.save()
         roll_up(measure)
     return substep
@@ -588,6 +606,7 @@ def add_update(
             measure.progress = progress
         if status == Measure.Status.DONE and not has_steps:
             measure.progress = 100
+        measure._history_user = user
         measure.save()
         if has_steps:
             roll_up(measure)
@@ -605,5 +624,6 @@ def save_reflection(*, user, measure: Measure, outcome: str, reason: str, lesson
     measure.outcome = outcome or ""
     measure.outcome_reason = (reason or "").strip()
     measure.lessons = (lessons or "").strip()
+    measure._history_user = user
     measure.save(update_fields=["outcome", "outcome_reason", "lessons", "updated"])
     return measure

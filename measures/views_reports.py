@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, can_generate_reports, require, require_report_access
 from conferences.selectors_analysis import conferences_for
 
 from .models import ReportRun
@@ -54,7 +54,7 @@ def _run(request, pk: int) -> ReportRun:
 
 def _page(request, municipality, *, interim_form=None, template_form=None, status=200):
     conferences = conferences_for(user=request.user, municipality=municipality)
-    may_generate = runs.can_generate_reports(request.user, municipality)
+    may_generate = can_generate_reports(request.user, municipality)
     may_edit_template = can(request.user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     if may_generate and interim_form is None:
         interim_form = InterimReportForm(
@@ -133,7 +133,7 @@ def measure_plan_xlsx(request):
 @require_POST
 def interim_report_new(request):
     municipality = _municipality(request)
-    runs.require_report_access(request.user, municipality)
+    require_report_access(request.user, municipality)
     form = InterimReportForm(
         request.POST,
         conferences=conferences_for(user=request.user, municipality=municipality),

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can
+from accounts.permissions import Action, can, require_report_access
 from atlas_data.selectors_exports import ExportError, NotVisible
 
 from ..attainment import Attainment, Point, attainment
@@ -49,17 +49,6 @@ logger = logging.getLogger(__name__)
 
 MAX_MAPS = 12  # each map is a page; more would bury the report
 MAX_TEMPLATE_SIZE = 10 * 1024 * 1024
-
-
-def can_generate_reports(user, municipality: Municipality) -> bool:
-    return can(user, Action.VIEW_DASHBOARD, municipality) or can(
-        user, Action.EDIT_GOALS_AND_MEASURES, municipality
-    )
-
-
-def require_report_access(user, municipality: Municipality) -> None:
-    if not can_generate_reports(user, municipality):
-        raise PermissionDenied(_("Only leadership and coordinators generate interim reports."))
 
 
 def runs_for(*, user, municipality: Municipality):

@@ -549,12 +549,14 @@ class HypothesisDetail(_Detail):
     serializer_class = HypothesisSerializer
     queryset = ImpactHypothesis.objects.none()
     list_view = HypothesisList
-    http_method_names = ["get", "patch", "head", "options"]
 
     def update(self, obj, data):
         return services.save_hypothesis(
             user=self.request.user, municipality=self.municipality, data=data, hypothesis=obj
         )
+
+    def remove(self, obj):
+        services.delete_hypothesis(user=self.request.user, hypothesis=obj)
 
 
 _M = "municipalities/<slug:slug>/"

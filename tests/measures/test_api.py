@@ -581,6 +581,13 @@ def test_hypotheses_are_created_read_filtered_and_changed(
     goal = api(member).get(BASE + f"goals/{goals[1].pk}/").json()
     assert goal["hypotheses"] == [pk]
 
+    not_deleted = api(member).delete(BASE + f"hypotheses/{pk}/")
+    deleted = api(coordinator).delete(BASE + f"hypotheses/{pk}/")
+
+    assert not_deleted.status_code == 403
+    assert deleted.status_code == 204
+    assert not ImpactHypothesis.objects.exists()
+
 
 def test_a_bad_hypothesis_is_a_400(api, coordinator, conference):
     response = api(coordinator).post(

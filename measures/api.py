@@ -512,12 +512,7 @@ class HypothesisList(_ListCreate):
     queryset = ImpactHypothesis.objects.none()
 
     def items(self):
-        # resolve() has checked that the caller may see the municipality's internal data.
-        return (
-            ImpactHypothesis.objects.filter(municipality=self.municipality)
-            .select_related("conference", "created_by")
-            .prefetch_related("goals", "measures")
-        )
+        return selectors.hypotheses_for(user=self.request.user, municipality=self.municipality)
 
     @extend_schema(
         parameters=[

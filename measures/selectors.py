@@ -20,7 +20,7 @@ from atlas_data.selectors_explore import indicator_values_many
 from atlas_data.suppression import STATUS_OK, STATUS_SUPPRESSED
 
 from .attainment import Attainment, Point, attainment
-from .models import Goal, Measure, MeasureUpdate, SubStep
+from .models import Goal, ImpactHypothesis, Measure, MeasureUpdate, SubStep
 
 
 def goals_for(*, user, municipality: Municipality) -> QuerySet[Goal]:
@@ -61,6 +61,17 @@ def measures_for(*, user, municipality: Municipality) -> QuerySet[Measure]:
                 queryset=SubStep.objects.select_related("responsible_user", "responsible_member"),
             ),
         )
+    )
+
+
+def hypotheses_for(*, user, municipality: Municipality) -> QuerySet[ImpactHypothesis]:
+    """The impact hypotheses of a municipality with their links, for members."""
+    require(user, Action.VIEW_INTERNAL, municipality)
+    return (
+        ImpactHypothesis.objects.filter(municipality=municipality)
+        .select_related("conference", "created_by")
+        .prefetch_related("goals", "measures")
+        .order_by("conference__kind", "conference__name", "pk")
     )
 
 

@@ -26,7 +26,7 @@ from atlas_data.suppression import format_number
 from . import selectors, services, smart
 from .attainment import Attainment
 from .forms import GoalFilterForm, GoalForm, HypothesisForm
-from .models import Goal, ImpactHypothesis
+from .models import Goal
 
 
 def _municipality(request) -> Municipality:
@@ -350,17 +350,6 @@ def goal_delete(request, pk: int):
 # Impact hypotheses
 
 
-def _hypotheses(request, municipality):
-    """The municipality's impact hypotheses with their links (members read)."""
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return (
-        ImpactHypothesis.objects.filter(municipality=municipality)
-        .select_related("conference")
-        .prefetch_related("goals", "measures")
-        .order_by("conference__kind", "conference__name", "pk")
-    )
-
-
 @login_required
 def hypothesis_list(request):
     municipality = _municipality(request)
@@ -369,7 +358,7 @@ def hypothesis_list(request):
         "measures/hypothesis_list.html",
         {
             "municipality": municipality,
-            "hypotheses": _hypotheses(request, municipality),
+            "hypotheses": selectors.hypotheses_for(user=request.user, municipality=municipality),
             "may_edit": _may_edit(request, municipality),
         },
     )
@@ -380,7 +369,11 @@ def hypothesis_form(request, pk: int | None = None):
     municipality = _municipality(request)
     user = request.user
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
-    hypothesis = _get(_hypotheses(request, municipality), pk) if pk is not None else None
+    hypothesis = (
+        _get(selectors.hypotheses_for(user=request.user, municipality=municipality), pk)
+        if pk is not None
+        else None
+    )
     initial = HypothesisForm.initial_for(hypothesis) if hypothesis else {}
     if hypothesis is None and request.GET.get("goal"):
         initial["goals"] = [request.GET["goal"]]
@@ -412,6 +405,26 @@ def hypothesis_form(request, pk: int | None = None):
     )
 
 
+@login_required
+def hypothesis_delete(request, pk: int):
+    municipality = _municipality(request)
+    require(request.user, Action.EDIT_GOALS_AND_MEASURES, municipality)
+    hypothesis = _get(selectors.hypotheses_for(user=request.user, municipality=municipality), pk)
+    if request.method == "POST":
+        services.delete_hypothesis(user=request.user, hypothesis=hypothesis)
+        messages.success(request, _("The impact hypothesis was deleted."))
+        return redirect("measures:hypotheses")
+    return render(
+        request,
+        "measures/measure_confirm_delete.html",
+        {
+            "municipality": municipality,
+            "what": str(hypothesis),
+            "back": reverse("measures:hypothesis_edit", args=[hypothesis.pk]),
+        },
+    )
+
+
 urlpatterns = [
     path("goals/", goal_list, name="goals"),
     path("goals/new/", goal_form, name="goal_new"),
@@ -421,4 +434,5 @@ urlpatterns = [
     path("hypotheses/", hypothesis_list, name="hypotheses"),
     path("hypotheses/new/", hypothesis_form, name="hypothesis_new"),
     path("hypotheses/<int:pk>/", hypothesis_form, name="hypothesis_edit"),
+    path("hypotheses/<int:pk>/delete/", hypothesis_delete, name="hypothesis_delete"),
 ]

@@ -429,6 +429,24 @@ def test_coordinator_creates_and_edits_an_impact_hypothesis(
     assert "scientific evidence" in html
     assert "wir ein Elterncafé anbieten" in html_of(client.get(url("goal_detail", goal.pk)))
 
+    assert client.get(url("hypothesis_delete", hypothesis.pk)).status_code == 200
+    assert client.post(url("hypothesis_delete", hypothesis.pk)).status_code == 302
+    assert not ImpactHypothesis.objects.exists()
+    assert goal in Goal.objects.all()
+
+
+def test_a_member_cannot_delete_an_impact_hypothesis(as_user, member, coordinator, conference):
+    hypothesis = services.save_hypothesis(
+        user=coordinator,
+        municipality=conference.municipality,
+        data={"conference": conference, "if_text": "wir etwas tun", "then_text": "wirkt es"},
+    )
+
+    response = as_user(member).post(url("hypothesis_delete", hypothesis.pk))
+
+    assert response.status_code == 403
+    assert ImpactHypothesis.objects.filter(pk=hypothesis.pk).exists()
+
 
 def test_a_hypothesis_without_then_gets_a_message_and_saves_nothing(
     as_user, coordinator, conference

@@ -161,6 +161,16 @@ def file_reader(user, municipality: Municipality):
     return reader
 
 
+def current_municipality(request, action: Action | str = Action.VIEW_INTERNAL) -> Municipality:
+    """The municipality the user works in on internal pages (`request.municipality`, set by the
+    middleware), once `action` is allowed there; 403 with a German message otherwise."""
+    municipality = request.municipality
+    if not municipality:
+        raise PermissionDenied(_("You are not a member of any municipality."))
+    require(request.user, action, municipality)
+    return municipality
+
+
 def is_responsible(user, obj) -> bool:
     """Is `user` the responsible person of a measure or sub-step (as user or as the user of the
     responsible conference member)?"""

@@ -12,7 +12,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +29,17 @@ def municipality_for_request(request, slug) -> Municipality:
     """The municipality of the URL, or 404 when the caller may not even see its public atlas."""
     municipality = get_object_or_404(Municipality, slug=slug)
     if not can(request.user, Action.VIEW_PUBLIC, municipality):
+        raise Http404
+    return municipality
+
+
+def internal_municipality_for_request(request, slug, *, write: bool = False) -> Municipality:
+    """The municipality of the URL for its internal data: members get it, everyone else 404 (a
+    write without login 401), so that outsiders do not even learn what exists."""
+    if write and not request.user.is_authenticated:
+        raise NotAuthenticated
+    municipality = municipality_for_request(request, slug)
+    if not can(request.user, Action.VIEW_INTERNAL, municipality):
         raise Http404
     return municipality
 

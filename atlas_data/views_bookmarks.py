@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, current_municipality, require
 
 from . import bookmark_selectors
 from .forms import BookmarkFilterForm, BookmarkForm
@@ -34,14 +33,6 @@ from .services.bookmarks import (
 )
 from .suppression import STATUS_SUPPRESSED
 from .views_public import public_municipality
-
-
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
 
 
 def _bookmark(request, municipality: Municipality, pk: int) -> Bookmark:
@@ -67,7 +58,7 @@ def _changeable(request, municipality: Municipality, pk: int) -> Bookmark:
 
 @login_required
 def bookmark_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     filters = BookmarkFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     bookmarks = list(
@@ -114,7 +105,7 @@ def bookmark_list(request):
 @login_required
 def bookmark_new(request):
     """Save a view: the form takes the view's query (`?level=…&indicator=…`) as its state."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.CREATE_BOOKMARK, municipality)
     if request.method == "POST":
         form = BookmarkForm(request.POST, municipality=municipality)
@@ -176,14 +167,14 @@ def _form_page(request, municipality, form, *, bookmark):
 @login_required
 def bookmark_open(request, pk: int):
     """Open the saved view: a redirect to its page with exactly the stored state."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     bookmark = _bookmark(request, municipality, pk)
     return redirect(bookmark_selectors.internal_url(bookmark))
 
 
 @login_required
 def bookmark_edit(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     try:
         bookmark = _changeable(request, municipality, pk)
     except _Refused:
@@ -214,7 +205,7 @@ def bookmark_edit(request, pk: int):
 
 @login_required
 def bookmark_delete(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     try:
         bookmark = _changeable(request, municipality, pk)
     except _Refused:
@@ -239,7 +230,7 @@ def bookmark_delete(request, pk: int):
 @login_required
 def bookmark_publish(request, pk: int):
     """Publish (`action=publish`) or withdraw (`action=unpublish`) a bookmark."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     bookmark = _bookmark(request, municipality, pk)
     require(request.user, Action.PUBLISH_BOOKMARK, municipality)
     if request.POST.get("action") == "unpublish":

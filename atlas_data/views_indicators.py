@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, current_municipality, require
 
 from . import indicator_selectors, selectors
 from .forms import IndicatorForm, ValueCorrectionForm
@@ -28,14 +28,6 @@ from .services.errors import AtlasError
 from .services.indicators import create_indicator, update_indicator
 from .services.release import missing_metadata, release, withdraw
 from .views_public import public_explore_url, public_municipality
-
-
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
 
 
 def _indicator(request, municipality: Municipality, pk: int) -> Indicator:
@@ -69,7 +61,7 @@ def _chart_data(series) -> dict:
 
 @login_required
 def indicator_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     states = selectors.release_overview(user=request.user, municipality=municipality)
     return render(
         request,
@@ -85,7 +77,7 @@ def indicator_list(request):
 
 @login_required
 def indicator_detail(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     indicator = _indicator(request, municipality, pk)
     series = indicator_selectors.time_series(user=request.user, indicator=indicator)
     may_release = indicator_selectors.may_release(request.user, indicator)
@@ -116,7 +108,7 @@ def indicator_detail(request, pk: int):
 
 @login_required
 def indicator_new(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.EDIT_ATLAS_DATA, municipality)
     form = IndicatorForm(request.POST or None, user=request.user, municipality=municipality)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +133,7 @@ def indicator_new(request):
 
 @login_required
 def indicator_edit(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     indicator = _indicator(request, municipality, pk)
     _require_edit(request, indicator)
     form = IndicatorForm(
@@ -181,7 +173,7 @@ def indicator_edit(request, pk: int):
 
 @login_required
 def indicator_history(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     indicator = _indicator(request, municipality, pk)
     value_changes = None
     if can(request.user, Action.VIEW_SUPPRESSED_VALUES, municipality):
@@ -205,7 +197,7 @@ def indicator_history(request, pk: int):
 @login_required
 def indicator_release(request, pk: int):
     """Release one year (`action=release`) or take it back (`action=withdraw`)."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     indicator = _indicator(request, municipality, pk)
     year = request.POST.get("year", "")
     if not year.isdigit():
@@ -233,7 +225,7 @@ def indicator_release(request, pk: int):
 @login_required
 def indicator_values(request, pk: int):
     """The values of one year and level as the data admin sees them, with a correction form."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     indicator = _indicator(request, municipality, pk)
     _require_edit(request, indicator)
     years = selectors.indicator_years(

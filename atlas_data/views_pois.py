@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, current_municipality, require
 
 from . import selectors, selectors_pois
 from .forms_pois import (
@@ -42,14 +41,6 @@ from .services.pois import (
 )
 
 PAGE_SIZE = 100
-
-
-def _municipality(request, action=Action.VIEW_INTERNAL):
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, action, municipality)
-    return municipality
 
 
 def _poi(request, pk, municipality):
@@ -113,7 +104,7 @@ def _geojson_url(municipality, api: dict) -> str:
 
 @login_required
 def poi_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     form, filters, nodes, api = _filters(request, municipality, user=request.user)
     pois = selectors_pois.pois_for(user=request.user, municipality=municipality, filters=filters)
     page = Paginator(pois, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -137,7 +128,7 @@ def poi_list(request):
 
 @login_required
 def poi_detail(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     poi = _poi(request, pk, municipality)
     history = list(poi.history.select_related("history_user").order_by("-history_id")[:20])
     return render(
@@ -182,19 +173,19 @@ def _edit(request, municipality, poi: Poi):
 
 @login_required
 def poi_new(request):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     return _edit(request, municipality, Poi(municipality=municipality))
 
 
 @login_required
 def poi_edit(request, pk: int):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     return _edit(request, municipality, _poi(request, pk, municipality))
 
 
 @login_required
 def poi_delete(request, pk: int):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     poi = _poi(request, pk, municipality)
     if request.method == "POST":
         delete_poi(user=request.user, poi=poi)
@@ -208,7 +199,7 @@ def poi_delete(request, pk: int):
 @require_POST
 @login_required
 def poi_release(request, pk: int):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     poi = _poi(request, pk, municipality)
     released = request.POST.get("released") == "1"
     set_released(user=request.user, poi=poi, released=released)
@@ -224,7 +215,7 @@ def poi_release(request, pk: int):
 
 @login_required
 def category_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     return render(
         request,
         "atlas_data/poi_categories.html",
@@ -239,7 +230,7 @@ def category_list(request):
 @require_POST
 @login_required
 def default_categories(request):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     created = create_default_categories(municipality=municipality, user=request.user)
     messages.success(
         request,
@@ -270,13 +261,13 @@ def _category_edit(request, municipality, category: PoiCategory):
 
 @login_required
 def category_new(request):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     return _category_edit(request, municipality, PoiCategory(municipality=municipality))
 
 
 @login_required
 def category_edit(request, pk: int):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     category = get_object_or_404(PoiCategory, pk=pk, municipality=municipality)
     return _category_edit(request, municipality, category)
 
@@ -284,7 +275,7 @@ def category_edit(request, pk: int):
 @require_POST
 @login_required
 def category_delete(request, pk: int):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     category = get_object_or_404(PoiCategory, pk=pk, municipality=municipality)
     try:
         delete_category(user=request.user, category=category)
@@ -300,7 +291,7 @@ def category_delete(request, pk: int):
 
 @login_required
 def poi_import(request):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     form = PoiImportForm(request.POST or None, request.FILES or None)
     problems, total = None, 0
     if request.method == "POST" and form.is_valid():
@@ -338,7 +329,7 @@ def poi_import(request):
 
 @login_required
 def poi_indicators(request):
-    municipality = _municipality(request, Action.MANAGE_POIS)
+    municipality = current_municipality(request, Action.MANAGE_POIS)
     require(request.user, Action.EDIT_ATLAS_DATA, municipality)
     nodes = selectors_pois.categories_for(user=request.user, municipality=municipality)
     denominators = Indicator.objects.filter(
@@ -397,7 +388,7 @@ def poi_indicators(request):
 
 @login_required
 def poi_analysis(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     levels = selectors.levels_for(user=request.user, municipality=municipality).filter(depth__gt=0)
     default = selectors.default_level(user=request.user, municipality=municipality)
     data = {

@@ -14,13 +14,13 @@ from django.urls import path
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, require
 from atlas_data import selectors as atlas_selectors
-from atlas_data.api import municipality_for_request
+from atlas_data.api import internal_municipality_for_request
 from atlas_data.models import Area, Bookmark, Indicator
 
 from . import selectors_analysis as selectors
@@ -46,11 +46,7 @@ class ConferenceScoped(GenericAPIView):
 
     def resolve(self, *, write: bool = False) -> Conference:
         request = self.request
-        if write and not request.user.is_authenticated:
-            raise NotAuthenticated
-        municipality = municipality_for_request(request, self.kwargs["slug"])
-        if not can(request.user, Action.VIEW_INTERNAL, municipality):
-            raise Http404
+        municipality = internal_municipality_for_request(request, self.kwargs["slug"], write=write)
         try:
             self.conference = selectors.conference_for(
                 user=request.user, municipality=municipality, pk=self.kwargs["conference"]

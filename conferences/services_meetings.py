@@ -20,7 +20,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Municipality, Role
@@ -673,6 +673,7 @@ def check_invitation(*, user, session: Session) -> int:
     return len(recipients)
 
 
+@translation.override(settings.LANGUAGE_CODE)
 def send_invitation(*, session_id: int) -> int:
     """E-mail the invitation with the agenda and an iCal file (.ics) to every member with an
     e-mail address; returns the number of e-mails sent (the Celery task's work)."""
@@ -730,6 +731,8 @@ def send_invitation(*, session_id: int) -> int:
 # Reminders
 
 
+# E-mails go out in the site language (German), whatever language the calling thread has.
+@translation.override(settings.LANGUAGE_CODE)
 def send_reminders(*, today: datetime.date | None = None) -> int:
     """E-mail every responsible person their open action items due in three days or overdue,
     at most once per day per item (last_reminder_sent); returns the number of e-mails."""

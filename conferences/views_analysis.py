@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -14,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import Municipality
-from accounts.permissions import Action, require
+from accounts.permissions import Action, current_municipality, require
 from atlas_data.models import Area
 
 from . import selectors_analysis as selectors
@@ -32,16 +30,8 @@ from .forms_analysis import (
 from .models import Conference, FieldOfAction, Finding, NeedForAction, Prioritisation, SwotEntry
 
 
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
-
-
 def _conference(request, conference_pk: int, *, manage: bool = False) -> Conference:
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     try:
         conference = selectors.conference_for(
             user=request.user, municipality=municipality, pk=conference_pk
@@ -81,7 +71,7 @@ def _form_page(request, conference, form, *, title, back, template="analysis_for
 
 @login_required
 def analysis_index(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     conferences = selectors.conferences_for(user=request.user, municipality=municipality)
     return render(
         request,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, current_municipality, require
 
 from . import selectors_meetings as selectors
 from . import services_meetings as services
@@ -36,16 +35,8 @@ from .forms_meetings import (
 from .models import Conference, ConferenceMember, Session
 
 
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
-
-
 def _managing(request) -> Municipality:
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.MANAGE_CONFERENCES, municipality)
     return municipality
 
@@ -78,7 +69,7 @@ def _member(request, conference: Conference, pk) -> ConferenceMember:
 @login_required
 def overview(request):
     """Conferences, upcoming sessions and the user's own open action items."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     return render(
         request,
         "conferences/meetings_overview.html",
@@ -162,7 +153,7 @@ def conference_edit(request, pk):
 
 @login_required
 def conference_detail(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     conference = _conference(request, municipality, pk)
     sessions = list(
         selectors.sessions_for(user=request.user, municipality=municipality, conference=conference)
@@ -369,7 +360,7 @@ def session_edit(request, pk):
 
 @login_required
 def session_detail(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     session = _session(request, municipality, pk)
     record = selectors.session_record(session)
     return render(
@@ -452,7 +443,7 @@ def _minutes_name(session: Session, extension: str) -> str:
 
 @login_required
 def minutes_docx(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     session = _session(request, municipality, pk)
     response = HttpResponse(services.minutes_docx(session=session), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_minutes_name(session, "docx")}"'
@@ -461,7 +452,7 @@ def minutes_docx(request, pk):
 
 @login_required
 def minutes_pdf(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     session = _session(request, municipality, pk)
     response = HttpResponse(services.minutes_pdf(session=session), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_minutes_name(session, "pdf")}"'
@@ -474,7 +465,7 @@ def minutes_pdf(request, pk):
 
 @login_required
 def action_item_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     conferences = selectors.conferences_for(user=request.user, municipality=municipality)
     filters = ActionItemFilterForm(request.GET or None, conferences=conferences)
     cleaned = filters.cleaned_data if filters.is_valid() else {}

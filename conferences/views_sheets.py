@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, current_municipality, require
 
 from . import selectors_sheets as selectors
 from . import services_sheets as services
@@ -30,14 +29,6 @@ from .forms_sheets import (
     answers_from_post,
 )
 from .models import Answer, Catalogue, Conference, Question, Section, Session, Sheet
-
-
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
 
 
 def _sheet(request, municipality: Municipality, pk: int) -> Sheet:
@@ -78,7 +69,7 @@ def _kind(request) -> str:
 
 @login_required
 def sheet_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     kind = _kind(request)
     state = request.GET.get("state", "")
     state = state if state in Sheet.State.values else ""
@@ -102,7 +93,7 @@ def sheet_list(request):
 
 @login_required
 def sheet_new(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.MANAGE_CONFERENCES, municipality)
     catalogues = selectors.catalogues_for(user=request.user, municipality=municipality)
     sessions = Session.objects.filter(conference__municipality=municipality).select_related(
@@ -149,7 +140,7 @@ def _content(request, sheet: Sheet, *, individual: bool = True):
 
 @login_required
 def sheet_detail(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     content = _content(request, sheet)
     return render(
@@ -166,7 +157,7 @@ def sheet_detail(request, pk):
 @login_required
 def sheet_fill(request, pk):
     """The user's own answers: one form for the whole sheet; sheets.js saves each change."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     require(request.user, Action.FILL_SHEETS, municipality)
     if request.method == "POST":
@@ -201,7 +192,7 @@ def sheet_fill(request, pk):
 def sheet_consolidate(request, pk):
     """Individual answers beside the agreed one; proposals from the individual answers until
     the coordinator saves. "Save and close" saves everything shown, then closes the sheet."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     require(request.user, Action.MANAGE_CONFERENCES, municipality)
     if request.method == "POST":
@@ -241,7 +232,7 @@ def sheet_consolidate(request, pk):
 @require_POST
 @login_required
 def sheet_prefill(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     try:
         count = services.prefill_agreed(user=request.user, sheet=sheet)
@@ -259,7 +250,7 @@ def sheet_prefill(request, pk):
 @require_POST
 @login_required
 def sheet_reopen(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     try:
         services.reopen_sheet(user=request.user, sheet=sheet)
@@ -280,7 +271,7 @@ def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
 def sheet_docx(request, pk):
     from atlas_data.exports import created_note
 
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     content = _content(request, sheet)
     data = render_docx(content, created_note=created_note(municipality.name))
@@ -289,7 +280,7 @@ def sheet_docx(request, pk):
 
 @login_required
 def sheet_xlsx(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     content = _content(request, sheet)
     return _download(render_xlsx(content), XLSX_TYPE, file_name(content, "xlsx"))
@@ -297,7 +288,7 @@ def sheet_xlsx(request, pk):
 
 @login_required
 def sheet_compare(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     kind = _kind(request) or Catalogue.Kind.VORPHASE
     sheet_ids = [int(v) for v in request.GET.getlist("sheet") if v.isdigit()]
     comparison = selectors.compare_sheets(
@@ -321,7 +312,7 @@ def sheet_compare(request):
 
 @login_required
 def catalogue_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     include_old = request.GET.get("all") == "1"
     catalogues = selectors.catalogues_for(
         user=request.user, municipality=municipality, include_old=include_old
@@ -341,7 +332,7 @@ def catalogue_list(request):
 
 @login_required
 def catalogue_detail(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     catalogue = _catalogue(request, municipality, pk)
     may_edit = can(request.user, Action.EDIT_CATALOGUES, municipality)
     versions = selectors.versions_of(catalogue, municipality=municipality)
@@ -365,7 +356,7 @@ def catalogue_detail(request, pk):
 @require_POST
 @login_required
 def catalogue_delete(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     catalogue = _catalogue(request, municipality, pk)
     try:
         services.delete_catalogue(user=request.user, catalogue=catalogue)
@@ -379,7 +370,7 @@ def catalogue_delete(request, pk):
 @require_POST
 @login_required
 def catalogue_copy(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     catalogue = _catalogue(request, municipality, pk)
     try:
         copy = services.copy_catalogue(
@@ -425,7 +416,7 @@ def _form_page(request, form, title: str, catalogue: Catalogue, **extra):
 
 @login_required
 def catalogue_edit(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     catalogue = _catalogue(request, municipality, pk)
     require(request.user, Action.EDIT_CATALOGUES, municipality)
     initial = {"title": catalogue.title, "description": catalogue.description}
@@ -444,7 +435,7 @@ def catalogue_edit(request, pk):
 
 @login_required
 def section_new(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     catalogue = _catalogue(request, municipality, pk)
     require(request.user, Action.EDIT_CATALOGUES, municipality)
     form = SectionForm(request.POST or None)
@@ -462,7 +453,7 @@ def section_new(request, pk):
 
 @login_required
 def section_edit(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     section = _section(request, municipality, pk)
     require(request.user, Action.EDIT_CATALOGUES, municipality)
     initial = {"title": section.title, "intro": section.intro, "step": section.step}
@@ -482,7 +473,7 @@ def section_edit(request, pk):
 @require_POST
 @login_required
 def section_delete(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     section = _section(request, municipality, pk)
     try:
         result = services.delete_section(user=request.user, section=section)
@@ -495,7 +486,7 @@ def section_delete(request, pk):
 @require_POST
 @login_required
 def section_move(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     section = _section(request, municipality, pk)
     try:
         result = services.move_section(
@@ -509,7 +500,7 @@ def section_move(request, pk):
 
 @login_required
 def question_new(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     section = _section(request, municipality, pk)
     require(request.user, Action.EDIT_CATALOGUES, municipality)
     form = QuestionForm(request.POST or None)
@@ -527,7 +518,7 @@ def question_new(request, pk):
 
 @login_required
 def question_edit(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     question = _question(request, municipality, pk)
     require(request.user, Action.EDIT_CATALOGUES, municipality)
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
@@ -549,7 +540,7 @@ def question_edit(request, pk):
 @require_POST
 @login_required
 def question_delete(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     question = _question(request, municipality, pk)
     catalogue = question.section.catalogue
     try:
@@ -563,7 +554,7 @@ def question_delete(request, pk):
 @require_POST
 @login_required
 def question_move(request, pk):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     question = _question(request, municipality, pk)
     catalogue = question.section.catalogue
     try:

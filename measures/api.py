@@ -20,20 +20,19 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Municipality
 from accounts.permissions import (
     Action,
-    can,
     can_update_measure,
     can_update_substep,
     require,
     require_measure_update,
 )
-from atlas_data.api import municipality_for_request
+from atlas_data.api import internal_municipality_for_request
 
 from . import selectors, services
 from .models import Goal, ImpactHypothesis, Measure, MeasureUpdate, SubStep
@@ -55,12 +54,9 @@ class MunicipalityScoped(GenericAPIView):
     municipality: Municipality
 
     def resolve(self, *, write: bool = False) -> Municipality:
-        request = self.request
-        if write and not request.user.is_authenticated:
-            raise NotAuthenticated
-        municipality = municipality_for_request(request, self.kwargs["slug"])
-        if not can(request.user, Action.VIEW_INTERNAL, municipality):
-            raise Http404
+        municipality = internal_municipality_for_request(
+            self.request, self.kwargs["slug"], write=write
+        )
         self.municipality = municipality
         return municipality
 

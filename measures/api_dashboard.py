@@ -8,7 +8,6 @@ caller's last visit of the page (or 30 days back).
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,8 +16,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import Action, can, require
-from atlas_data.api import municipality_for_request
+from accounts.permissions import Action, require
+from atlas_data.api import internal_municipality_for_request
 
 from . import selectors_dashboard as selectors
 from .forms_dashboard import DashboardFilterForm
@@ -175,9 +174,7 @@ class DashboardView(APIView):
         responses=DashboardSerializer,
     )
     def get(self, request, slug):
-        municipality = municipality_for_request(request, slug)
-        if not can(request.user, Action.VIEW_INTERNAL, municipality):
-            raise Http404
+        municipality = internal_municipality_for_request(request, slug)
         require(request.user, Action.VIEW_DASHBOARD, municipality)
         form = DashboardFilterForm(request.query_params, municipality=municipality, any_area=True)
         if not form.is_valid():

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Measure, SubStep
@@ -98,6 +99,8 @@ def _claim(model, items: list, today: datetime.date) -> list:
     return [item for item in items if item.pk in set(ids)]
 
 
+# E-mails go out in the site language (German), whatever language the calling thread has.
+@translation.override(settings.LANGUAGE_CODE)
 def send_measure_reminders(today: datetime.date | None = None) -> int:
     """E-mail every responsible person their open measures and sub-steps due in three days or
     overdue, one e-mail per person, at most once per day per item; returns the number of

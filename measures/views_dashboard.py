@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, current_municipality, require
 
 from . import selectors_dashboard as selectors
 from . import services_dashboard as services
@@ -33,14 +32,6 @@ MEASURE_STATUS_COLOURS = {
 }
 GOALS_COLOUR = "#1d5c7a"
 MEASURES_COLOUR = "#e0a526"
-
-
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
 
 
 def _charts(board: selectors.Dashboard) -> dict:
@@ -101,7 +92,7 @@ def _page(request, municipality: Municipality):
 @login_required
 def index(request):
     """The app's start: the dashboard for those who may see it, else the measure plan."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     if not can(request.user, Action.VIEW_DASHBOARD, municipality):
         return redirect("measures:measures")
     return _page(request, municipality)
@@ -109,7 +100,7 @@ def index(request):
 
 @login_required
 def dashboard(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.VIEW_DASHBOARD, municipality)
     return _page(request, municipality)
 

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,22 +18,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Municipality
-from accounts.permissions import Action, can, require
+from accounts.permissions import Action, can, current_municipality, require
 from atlas_data.suppression import format_number
 
 from . import selectors, services, smart
 from .attainment import Attainment
 from .forms import GoalFilterForm, GoalForm, HypothesisForm
 from .models import Goal
-
-
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
 
 
 def _get(queryset, pk: int):
@@ -191,7 +181,7 @@ def explorer_url(goal: Goal, attainment: Attainment) -> str | None:
 
 @login_required
 def goal_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     user = request.user
     filters = GoalFilterForm(request.GET or None, user=user, municipality=municipality)
     goals = selectors.goals_for(user=user, municipality=municipality).annotate(
@@ -231,7 +221,7 @@ def goal_list(request):
 
 @login_required
 def goal_detail(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     user = request.user
     goal = _get(
         selectors.goals_for(user=user, municipality=municipality).prefetch_related(
@@ -269,7 +259,7 @@ def goal_detail(request, pk: int):
 
 @login_required
 def goal_form(request, pk: int | None = None):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     user = request.user
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     goal = None
@@ -322,7 +312,7 @@ def goal_form(request, pk: int | None = None):
 
 @login_required
 def goal_delete(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     goal = _get(selectors.goals_for(user=request.user, municipality=municipality), pk)
     if request.method == "POST":
@@ -352,7 +342,7 @@ def goal_delete(request, pk: int):
 
 @login_required
 def hypothesis_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     return render(
         request,
         "measures/hypothesis_list.html",
@@ -366,7 +356,7 @@ def hypothesis_list(request):
 
 @login_required
 def hypothesis_form(request, pk: int | None = None):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     user = request.user
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     hypothesis = (
@@ -407,7 +397,7 @@ def hypothesis_form(request, pk: int | None = None):
 
 @login_required
 def hypothesis_delete(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     hypothesis = _get(selectors.hypotheses_for(user=request.user, municipality=municipality), pk)
     if request.method == "POST":

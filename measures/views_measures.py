@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Municipality
 from accounts.permissions import (
     Action,
     can,
     can_update_measure,
     can_update_substep,
+    current_municipality,
     require,
     require_measure_update,
 )
@@ -43,14 +43,6 @@ from .forms import (
 from .models import Goal, Measure, SubStep
 
 
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
-
-
 def _get(queryset, pk: int):
     try:
         return queryset.get(pk=pk)
@@ -59,7 +51,7 @@ def _get(queryset, pk: int):
 
 
 def _measure(request, pk: int) -> Measure:
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     return _get(selectors.measures_for(user=request.user, municipality=municipality), pk)
 
 
@@ -118,7 +110,7 @@ def _goal_order(goals: list[Goal]) -> list[Goal]:
 
 @login_required
 def measure_list(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     user = request.user
     today = timezone.localdate()
     filters = MeasureFilterForm(request.GET or None, user=user, municipality=municipality)
@@ -348,7 +340,7 @@ def substep_delete(request, pk: int, step_pk: int):
 
 @login_required
 def measure_form(request, pk: int | None = None):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     user = request.user
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     measure = _measure(request, pk) if pk is not None else None
@@ -393,7 +385,7 @@ def measure_form(request, pk: int | None = None):
 
 @login_required
 def measure_delete(request, pk: int):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require(request.user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     measure = _measure(request, pk)
     if request.method == "POST":

@@ -14,8 +14,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Municipality
-from accounts.permissions import Action, can, can_generate_reports, require, require_report_access
+from accounts.permissions import (
+    Action,
+    can,
+    can_generate_reports,
+    current_municipality,
+    require_report_access,
+)
 from conferences.selectors_analysis import conferences_for
 
 from .models import ReportRun
@@ -36,16 +41,8 @@ from .services import MeasuresError
 RECENT_RUNS = 10
 
 
-def _municipality(request) -> Municipality:
-    municipality = request.municipality
-    if not municipality:
-        raise PermissionDenied(_("You are not a member of any municipality."))
-    require(request.user, Action.VIEW_INTERNAL, municipality)
-    return municipality
-
-
 def _run(request, pk: int) -> ReportRun:
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     try:
         return runs.run_for(user=request.user, municipality=municipality, pk=pk)
     except ReportRun.DoesNotExist as exc:
@@ -80,7 +77,7 @@ def _page(request, municipality, *, interim_form=None, template_form=None, statu
 
 @login_required
 def reports(request):
-    return _page(request, _municipality(request))
+    return _page(request, current_municipality(request))
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +85,7 @@ def reports(request):
 
 
 def _plan(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     try:
         return measure_plan_data(
             user=request.user,
@@ -132,7 +129,7 @@ def measure_plan_xlsx(request):
 @login_required
 @require_POST
 def interim_report_new(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     require_report_access(request.user, municipality)
     form = InterimReportForm(
         request.POST,
@@ -212,7 +209,7 @@ def interim_report_file(request, pk: int):
 @login_required
 @require_POST
 def interim_template(request):
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     if "reset" in request.POST:
         runs.reset_interim_template(user=request.user, municipality=municipality)
         messages.success(request, _("The interim report uses the default template again."))
@@ -236,7 +233,7 @@ def interim_template(request):
 @login_required
 def interim_template_file(request, which: str):
     """Download the default template (to start from) or the municipality's own one."""
-    municipality = _municipality(request)
+    municipality = current_municipality(request)
     if which == "default":
         source = INTERIM_REPORT_TEMPLATE
     elif which == "current" and interim.own_template_path(municipality).is_file():

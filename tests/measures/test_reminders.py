@@ -142,7 +142,7 @@ def test_one_email_per_person_lists_all_their_measures_and_steps(
     assert "Kuchen" not in anja
     mine = by_address[member.email].body
     assert "Elterncafé" in mine and "Kuchen" in mine
-    assert by_address["anja@example.org"].subject == "KECK: overdue measures"
+    assert by_address["anja@example.org"].subject == "KECK: überfällige Maßnahmen"
 
 
 def test_the_subject_names_the_day_when_nothing_is_overdue(new_measure, thoelking):
@@ -150,7 +150,7 @@ def test_the_subject_names_the_day_when_nothing_is_overdue(new_measure, thoelkin
 
     send_measure_reminders()
 
-    assert mail.outbox[0].subject == f"KECK: measures due on {day(3):%d.%m.%Y}"
+    assert mail.outbox[0].subject == f"KECK: Maßnahmen fällig am {day(3):%d.%m.%Y}"
 
 
 def test_a_second_run_on_the_same_day_sends_nothing(new_measure, thoelking):

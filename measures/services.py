@@ -193,19 +193,23 @@ def _clean_goal(*, user, municipality, data: dict, goal: Goal | None = None) -> 
     return cleaned, links
 
 
-def _save_links(obj, links: dict) -> None:
+def _save(obj, cleaned: dict, links: dict, *, user):
+    """Write the cleaned fields and the many-to-many links of `obj`, with `user` in its
+    history. Call inside a transaction."""
+    for name, value in cleaned.items():
+        setattr(obj, name, value)
+    obj._history_user = user
+    obj.save()
     for name, objects in links.items():
         getattr(obj, name).set(objects)
+    return obj
 
 
 def create_goal(*, user, municipality, data: dict) -> Goal:
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     cleaned, links = _clean_goal(user=user, municipality=municipality, data=data)
     with transaction.atomic():
-        goal = Goal(municipality=municipality, created_by=user, **cleaned)
-        goal._history_user = user
-        goal.save()
-        _save_links(goal, links)
+        goal = _save(Goal(municipality=municipality, created_by=user), cleaned, links, user=user)
     return goal
 
 
@@ -216,11 +220,7 @@ def update_goal(*, user, goal: Goal, data: dict) -> Goal:
     merged.update(data)
     cleaned, links = _clean_goal(user=user, municipality=municipality, data=merged, goal=goal)
     with transaction.atomic():
-        for name, value in cleaned.items():
-            setattr(goal, name, value)
-        goal._history_user = user
-        goal.save()
-        _save_links(goal, links)
+        _save(goal, cleaned, links, user=user)
     return goal
 
 
@@ -278,15 +278,8 @@ def save_hypothesis(
     cleaned, links = _clean_hypothesis(municipality, data)
     with transaction.atomic():
         if hypothesis is None:
-            hypothesis = ImpactHypothesis(municipality=municipality, created_by=user, **cleaned)
-            hypothesis._history_user = user
-            hypothesis.save()
-        else:
-            for name, value in cleaned.items():
-                setattr(hypothesis, name, value)
-            hypothesis._history_user = user
-            hypothesis.save()
-        _save_links(hypothesis, links)
+            hypothesis = ImpactHypothesis(municipality=municipality, created_by=user)
+        _save(hypothesis, cleaned, links, user=user)
     return hypothesis
 
 
@@ -427,10 +420,9 @@ def create_measure(*, user, municipality, data: dict, substeps: Iterable[dict] =
     if cleaned["status"] == Measure.Status.DONE and not steps:
         cleaned["progress"] = 100  # done is done; with sub-steps the roll-up decides
     with transaction.atomic():
-        measure = Measure(municipality=municipality, created_by=user, **cleaned)
-        measure._history_user = user
-        measure.save()
-        _save_links(measure, links)
+        measure = _save(
+            Measure(municipality=municipality, created_by=user), cleaned, links, user=user
+        )
         for order, step in enumerate(steps):
             SubStep.objects.create(measure=measure, order=order, **step)
         roll_up(measure)
@@ -447,11 +439,7 @@ def update_measure(*, user, measure: Measure, data: dict) -> Measure:
     if cleaned["status"] == Measure.Status.DONE and not measure.substeps.exists():
         cleaned["progress"] = 100  # done is done; with sub-steps the roll-up decides
     with transaction.atomic():
-        for name, value in cleaned.items():
-            setattr(measure, name, value)
-        measure._history_user = user
-        measure.save()
-        _save_links(measure, links)
+        _save(measure, cleaned, links, user=user)
         roll_up(measure)
     return measure
 
@@ -550,10 +538,7 @@ def save_substep(*, user, measure: Measure, data: dict, substep: SubStep | None 
         }
     cleaned = _clean_substep(municipality, merged)
     with transaction.atomic():
-        for name, value in cleaned.items():
-            setattr(substep, name, value)
-        substep._history_user = user
-        substep.save()
+        _save(substep, cleaned, {}, user=user)
         roll_up(measure)
     return substep
 

@@ -43,7 +43,8 @@ def test_coordinator_creates_a_smart_goal_and_a_measure_for_it(page, login, scre
     assert panel.locator('[data-criterion="A"]').get_attribute("data-state") == "missing"
     assert panel.locator('[data-criterion="R"]').get_attribute("data-state") == "missing"
     assert panel.locator('[data-criterion="T"]').get_attribute("data-state") == "ok"
-    assert "Ausgangswert 11,5 %" in panel.locator('[data-criterion="M"]').inner_text()  # baseline 2014
+    # The baseline of 2014, as the German page says it.
+    assert "Ausgangswert 11,5 %" in panel.locator('[data-criterion="M"]').inner_text()
     assert not Goal.objects.filter(title=GOAL).exists()
     # The form kept what was entered.
     assert page.locator("input[name=target_value]").input_value() == "9,5"

@@ -253,3 +253,50 @@ def validate_roles(roles: Iterable[str]) -> list[str]:
     if not roles:
         raise ValueError(_("A membership needs at least one role."))
     return [role for role in Role.values if role in roles]
+
+
+# --- the control cycle (workflow) --------------------------------------------------------------
+
+
+def is_municipal_admin(user, municipality: Municipality) -> bool:
+    return Role.MUNICIPAL_ADMIN in roles_of(user, municipality)
+
+
+def is_conference_coordinator(user, conference) -> bool:
+    """Is `user` the coordinator of `conference`, and still a member of its municipality?"""
+    if user is None or not user.is_authenticated or conference.coordinator_id is None:
+        return False
+    return conference.coordinator_id == user.pk and can(
+        user, Action.VIEW_INTERNAL, conference.municipality
+    )
+
+
+def can_complete_conference_step(user, conference) -> bool:
+    """A step of a conference's cycle is completed (skipped, reopened, assigned) by the
+    coordinator of that conference or a municipal administrator."""
+    return is_conference_coordinator(user, conference) or is_municipal_admin(
+        user, conference.municipality
+    )
+
+
+def can_confirm_mandate(user, conference) -> bool:
+    """Leadership confirms (or sends back) the mandate of a cycle of `conference`."""
+    return can(user, Action.APPROVE, conference.municipality)
+
+
+def can_evaluate_cycle(user, conference) -> bool:
+    """The process evaluation (Nachphase) is done by leadership and the coordinator."""
+    return can_confirm_mandate(user, conference) or can_complete_conference_step(user, conference)
+
+
+def can_open_cycle(user, conference) -> bool:
+    """Coordinators open a cycle of the social planning conference they coordinate;
+    municipal administrators may open any."""
+    return can(user, Action.RUN_CYCLE, conference.municipality) and can_complete_conference_step(
+        user, conference
+    )
+
+
+def can_read_cycles(user, municipality: Municipality) -> bool:
+    """Every member reads the cycles, their steps and history."""
+    return can(user, Action.VIEW_INTERNAL, municipality)

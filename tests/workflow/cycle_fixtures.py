@@ -197,10 +197,18 @@ def step_data(plan: CyclePlan, node: str, area: str | None = None) -> dict:
 
 
 def drive_to(plan: CyclePlan, cycle: Cycle, node: str, *, leader) -> Cycle:
-    """Complete the steps of `cycle` until step `node` is open (impulses for both areas are
-    given in step 4; the area processes are left running)."""
+    """Complete the steps of `cycle` until step `node` is open; with "wait_areas", step 4 is
+    completed after impulses to both urgent areas, whose area processes are left running."""
     coordinator = plan.conference.coordinator
-    order = ["vorphase", "mandate", "planning_1", "planning_2", "planning_3", "planning_4"]
+    order = [
+        "vorphase",
+        "mandate",
+        "planning_1",
+        "planning_2",
+        "planning_3",
+        "planning_4",
+        "wait_areas",
+    ]
     for current in order:
         if current == node:
             return cycle

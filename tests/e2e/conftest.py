@@ -73,7 +73,11 @@ def login(demo):
         page.goto(page.base_url + "/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password or settings.KECK_DEMO_PASSWORD)
-        page.locator("form button[type=submit], form input[type=submit]").first.click()
+        # Wait for the redirect after a successful login: on a busy machine "networkidle" can
+        # come before the form's POST has even started, and the next goto would cancel it.
+        with page.expect_navigation():
+            page.locator("form button[type=submit], form input[type=submit]").first.click()
         page.wait_for_load_state("networkidle")
+        assert "/accounts/login/" not in page.url, f"login as {username} failed"
 
     return do

@@ -374,6 +374,7 @@ def _current_catalogue(municipality: Municipality, kind: str) -> Catalogue:
 
 def _create_cycle_sheet(*, user, cycle: Cycle, kind: str, field: str, state: str) -> Sheet:
     _require_manage(user, cycle)
+    cycle.refresh_from_db()
     if cycle.state != state:
         raise WorkflowError(_("This sheet belongs to another phase of the cycle."), None)
     if getattr(cycle, f"{field}_id") is not None:

@@ -197,8 +197,9 @@ def step_data(plan: CyclePlan, node: str, area: str | None = None) -> dict:
 
 
 def drive_to(plan: CyclePlan, cycle: Cycle, node: str, *, leader) -> Cycle:
-    """Complete the steps of `cycle` until step `node` is open; with "wait_areas", step 4 is
-    completed after impulses to both urgent areas, whose area processes are left running."""
+    """Complete the open steps of `cycle` until step `node` is open; with "wait_areas", step 4
+    is completed after impulses to the urgent areas that have none in the current round, whose
+    area processes are left running. Steps passed already are left alone."""
     coordinator = plan.conference.coordinator
     order = [
         "vorphase",
@@ -213,8 +214,12 @@ def drive_to(plan: CyclePlan, cycle: Cycle, node: str, *, leader) -> Cycle:
         if current == node:
             return cycle
         task = active_task(cycle, current)
+        if task is None:
+            continue
         if current == "vorphase":
-            sheet = services.create_vorphase_sheet(user=coordinator, cycle=cycle)
+            sheet = cycle.vorphase_sheet or services.create_vorphase_sheet(
+                user=coordinator, cycle=cycle
+            )
             consolidate(sheet, coordinator)
             services.consolidate_vorphase(user=coordinator, cycle=cycle)
         elif current == "mandate":
@@ -226,7 +231,7 @@ def drive_to(plan: CyclePlan, cycle: Cycle, node: str, *, leader) -> Cycle:
                 date=datetime.date(2025, 2, 12),
             )
         elif current == "planning_4":
-            for area in plan.urgent:
+            for area in services.areas_without_impulse(cycle):
                 services.give_impulse(
                     user=coordinator,
                     cycle=cycle,

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("conferences.api_analysis")),
     path("", include("measures.api_dashboard")),
     path("", include("measures.api")),
+    path("", include("workflow.api")),
 ]

@@ -218,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "measures.tasks.send_measure_reminders",
         "schedule": crontab(hour=7, minute=5),
     },
+    "step-reminders": {
+        "task": "workflow.tasks.send_step_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -100,6 +100,22 @@ class DashboardOverdueSerializer(serializers.Serializer):
     responsible = serializers.CharField()
 
 
+class DashboardOverdueStepSerializer(serializers.Serializer):
+    task = serializers.IntegerField(source="task_id", help_text="The open task (id)")
+    node = serializers.CharField(help_text="The step of the flow, e.g. planning_4 or area_2")
+    title = serializers.CharField()
+    cycle = serializers.IntegerField(source="cycle.pk")
+    cycle_number = serializers.IntegerField(source="cycle.number")
+    cycle_title = serializers.CharField(source="cycle.title")
+    area = serializers.IntegerField(source="area.pk", allow_null=True, default=None)
+    area_name = serializers.CharField(source="area.name", allow_null=True, default=None)
+    conference = serializers.IntegerField(source="conference.pk")
+    conference_name = serializers.CharField(source="conference.name")
+    deadline = serializers.DateField()
+    days_overdue = serializers.IntegerField()
+    responsible = serializers.CharField(help_text="Empty: nobody has taken the step yet")
+
+
 class DashboardGroupCountSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk", allow_null=True, help_text="null: none given")
     label = serializers.CharField()
@@ -141,6 +157,9 @@ class DashboardSerializer(serializers.Serializer):
     measure_count = serializers.IntegerField()
     measures_by_status = DashboardStatusCountSerializer(many=True)
     overdue = DashboardOverdueSerializer(many=True)
+    overdue_steps = DashboardOverdueStepSerializer(
+        many=True, help_text="Open steps of the control cycle past their deadline"
+    )
     per_area = DashboardGroupCountSerializer(many=True)
     per_field_of_action = DashboardGroupCountSerializer(many=True)
     changes = DashboardChangeSerializer(many=True)
@@ -149,8 +168,8 @@ class DashboardSerializer(serializers.Serializer):
 class DashboardView(APIView):
     """The leadership dashboard of a municipality: goals with their attainment and the course of
     their indicator (suppressed values are `null` with `k. A.`), measures by status, overdue
-    measures and sub-steps, counts per area and per field of action, and the changes since
-    `since`."""
+    measures and sub-steps, overdue steps of the control cycle, counts per area and per field
+    of action, and the changes since `since`."""
 
     @extend_schema(
         operation_id="municipality_dashboard",

@@ -1,5 +1,6 @@
 """The leadership dashboard of a municipality: goals by attainment status with their indicator's
-course, measures by status, the overdue list, counts per area and per field of action, and what
+course, measures by status, the overdue list (measures, sub-steps and steps of the control
+cycle), counts per area and per field of action, and what
 changed since the viewer's last visit, filtered by conference, area and field of action.
 
 A fixed number of queries for any number of goals and measures: everything is selected or
@@ -254,6 +255,25 @@ class OverdueItem:
 
 
 @dataclass(frozen=True)
+class OverdueStep:
+    """An open step of the control cycle past its deadline (workflow.selectors.open_steps)."""
+
+    task_id: int
+    node: str
+    title: str
+    cycle: object  # workflow.models.Cycle
+    area: Area | None  # the area of a Sozialraumkonferenz step
+    conference: Conference
+    deadline: datetime.date
+    days_overdue: int
+    owner: object  # None: nobody has taken the step yet (e.g. the mandate of the leadership)
+
+    @property
+    def responsible(self) -> str:
+        return _name(self.owner)
+
+
+@dataclass(frozen=True)
 class GroupCount:
     pk: int | None  # None: goals and measures without an area / field of action
     label: str
@@ -289,10 +309,16 @@ class Dashboard:
     per_area: list[GroupCount]
     per_field_of_action: list[GroupCount]
     changes: list[Change] = field(default_factory=list)
+    overdue_steps: list[OverdueStep] = field(default_factory=list)
 
     @property
     def goal_count(self) -> int:
         return len(self.goal_rows)
+
+    @property
+    def overdue_count(self) -> int:
+        """Overdue measures, sub-steps and steps of the control cycle."""
+        return len(self.overdue) + len(self.overdue_steps)
 
 
 def _name(user) -> str:
@@ -350,6 +376,42 @@ def _overdue(measures: list[Measure], today: datetime.date) -> list[OverdueItem]
                     )
                 )
     items.sort(key=lambda item: (item.deadline, item.measure.pk, item.substep is not None))
+    return items
+
+
+def _overdue_steps(
+    user, municipality: Municipality, filters: Filters, today: datetime.date
+) -> list[OverdueStep]:
+    """The overdue open steps of the municipality's cycles and area processes: of the filtered
+    conference or area; none when filtered by field of action, which steps do not have."""
+    # Imported here: the control cycle builds on goals and measures, not the other way round.
+    from workflow.selectors import open_steps
+
+    if filters.field_of_action:
+        return []
+    items = []
+    for item in open_steps(user=user, municipality=municipality, today=today):
+        area = item.area_cycle.area if item.area_cycle else None
+        if not item.overdue:
+            continue
+        if filters.conference and item.conference.pk != filters.conference.pk:
+            continue
+        if filters.area and (area is None or area.pk != filters.area.pk):
+            continue
+        items.append(
+            OverdueStep(
+                task_id=item.task.pk,
+                node=item.node,
+                title=item.title,
+                cycle=item.cycle,
+                area=area,
+                conference=item.conference,
+                deadline=item.due,
+                days_overdue=(today - item.due).days,
+                owner=item.owner,
+            )
+        )
+    items.sort(key=lambda step: (step.deadline, step.cycle.number, step.task_id))
     return items
 
 
@@ -582,4 +644,5 @@ def dashboard(
         per_area=_per_area(goals, measures),
         per_field_of_action=_per_field(goals, measures),
         changes=_changes(goals, measures, updates, since),
+        overdue_steps=_overdue_steps(user, municipality, filters, today),
     )

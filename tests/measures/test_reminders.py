@@ -239,6 +239,7 @@ def test_the_command_sends_action_item_and_measure_reminders(new_measure, thoelk
     assert out.getvalue().splitlines() == [
         "0 reminder e-mail(s) sent.",
         "1 measure reminder e-mail(s) sent.",
+        "0 step reminder e-mail(s) sent.",
     ]
 
 

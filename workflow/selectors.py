@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -58,16 +59,20 @@ def current_steps(cycles: Iterable[Cycle]) -> dict[int, list[str]]:
     id; one query."""
     cycles = list(cycles)
     by_process = {cycle.process_id: cycle.pk for cycle in cycles if cycle.process_id}
-    area_processes = dict(
-        AreaCycle.objects.filter(cycle__in=cycles, process__isnull=False).values_list(
-            "process_id", "cycle_id"
-        )
-    )
-    by_process.update(area_processes)
+    area_names: dict[int, str] = {}
+    for process_id, cycle_id, area_name in AreaCycle.objects.filter(
+        cycle__in=cycles, process__isnull=False
+    ).values_list("process_id", "cycle_id", "area__name"):
+        by_process[process_id] = cycle_id
+        area_names[process_id] = area_name
     result: dict[int, list[str]] = {cycle.pk: [] for cycle in cycles}
     tasks = Task.objects.filter(process_id__in=list(by_process), status__in=ACTIVE).order_by("pk")
     for task in tasks:
-        result[by_process[task.process_id]].append(str(task.flow_task.task_title))
+        title = str(task.flow_task.task_title)
+        if task.process_id in area_names:
+            # Two areas at the same step must not read the same.
+            title = _("%(area)s: %(step)s") % {"area": area_names[task.process_id], "step": title}
+        result[by_process[task.process_id]].append(title)
     return result
 
 

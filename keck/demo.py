@@ -61,6 +61,7 @@ def load_demo() -> Municipality:
     _load_demo_sheets(municipality)
     _load_demo_analysis(municipality)
     _load_demo_measures(municipality)
+    _load_demo_workflow(municipality)
     return municipality
 
 
@@ -140,3 +141,11 @@ def _load_demo_measures(municipality: Municipality) -> None:
     from .demo_measures import load_demo_measures
 
     load_demo_measures(municipality)
+
+
+def _load_demo_workflow(municipality: Municipality) -> None:
+    """Cycle 1 finished with its Nachphase evaluation; cycle 2, carried over, in step 4 of the
+    Sozialplanungskonferenz with two area processes (Vechta at step 3, Lohne overdue at step 2)."""
+    from .demo_workflow import load_demo_workflow
+
+    load_demo_workflow(municipality)

@@ -8,7 +8,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_a_closed_vorphase_sheet_with_two_respondents_who_differ(demo):
-    sheet = Sheet.objects.get(municipality=demo)
+    # The control cycle demo adds the sheets of its cycles.
+    sheet = Sheet.objects.get(
+        municipality=demo, title="Vorphase: Schwerpunkt der Arbeit – Zyklus 1"
+    )
 
     respondents = set(
         Response.objects.filter(sheet=sheet).values_list("respondent__username", flat=True)

@@ -667,6 +667,17 @@ def areas_without_impulse(cycle: Cycle) -> list[Area]:
     return [area for area in prioritised_areas(cycle) if area.pk not in given]
 
 
+def _conference_measures(ctx, data) -> list:
+    """At least one measure of the step's conference (steps 4 of both conferences)."""
+    return _objects(
+        data.get("measures"),
+        Measure.objects.filter(conference=ctx.conference),
+        field="measures",
+        label=_("measures"),
+        minimum=1,
+    )
+
+
 def _clean_planning_4(ctx, data, user):
     missing = areas_without_impulse(ctx.cycle)
     if missing:
@@ -675,20 +686,11 @@ def _clean_planning_4(ctx, data, user):
             % {"areas": ", ".join(area.name for area in missing)},
             "impulses",
         )
-    return {
-        "measures": _objects(
-            data.get("measures"),
-            Measure.objects.filter(conference=ctx.conference),
-            field="measures",
-            label=_("measures"),
-            minimum=1,
-        )
-    }
+    return {"measures": _conference_measures(ctx, data)}
 
 
 def _apply_planning_4(ctx, cleaned, user):
-    ctx.cycle.measures.set(cleaned["measures"])
-    return {"measures": _ids(cleaned["measures"])}
+    return _set_measures(ctx.cycle, cleaned)
 
 
 def _clean_planning_5(ctx, data, user):
@@ -803,19 +805,15 @@ def _apply_area_3(ctx, cleaned, user):
 
 
 def _clean_area_4(ctx, data, user):
-    return {
-        "measures": _objects(
-            data.get("measures"),
-            Measure.objects.filter(conference=ctx.conference),
-            field="measures",
-            label=_("measures"),
-            minimum=1,
-        )
-    }
+    return {"measures": _conference_measures(ctx, data)}
 
 
 def _apply_area_4(ctx, cleaned, user):
-    ctx.area_cycle.measures.set(cleaned["measures"])
+    return _set_measures(ctx.area_cycle, cleaned)
+
+
+def _set_measures(target, cleaned) -> dict:
+    target.measures.set(cleaned["measures"])
     return {"measures": _ids(cleaned["measures"])}
 
 

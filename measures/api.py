@@ -124,19 +124,14 @@ class _ListSchema(AutoSchema):
 
 
 class _ListCreate(MunicipalityScoped):
-    """GET lists, POST creates."""
+    """GET lists, POST creates. Subclasses define `items()` (the queryset the caller may read)
+    and `create(data)` (the service call)."""
 
     schema = _ListSchema()
-
-    def items(self):
-        raise NotImplementedError
 
     def check_create(self):
         """Refuse (403) before reading the input when the caller may not create."""
         require(self.request.user, Action.EDIT_GOALS_AND_MEASURES, self.municipality)
-
-    def create(self, data):
-        raise NotImplementedError
 
     def extra_context(self, items) -> dict:
         return {}
@@ -175,12 +170,6 @@ class _Detail(MunicipalityScoped):
     def check_write(self, obj):
         """Refuse (403) before reading the input when the caller may not change `obj`."""
         require(self.request.user, Action.EDIT_GOALS_AND_MEASURES, self.municipality)
-
-    def update(self, obj, data):
-        raise NotImplementedError
-
-    def remove(self, obj):
-        raise NotImplementedError
 
     def get(self, request, slug, pk, **kwargs):
         self.resolve()

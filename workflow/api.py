@@ -206,7 +206,8 @@ class MunicipalityInbox(MunicipalityScoped):
 
 
 class _TaskAction(MunicipalityScoped):
-    """POST on …/tasks/{task}/<action>/: the open step of a cycle of this municipality."""
+    """POST on …/tasks/{task}/<action>/: the open step of a cycle of this municipality.
+    Subclasses define `perform(task, data)`, the service call."""
 
     serializer_class = None
     action_name = ""
@@ -231,9 +232,6 @@ class _TaskAction(MunicipalityScoped):
         """Refuse (403) before reading the input when the caller may not act on the step."""
         if not ctx.node.rule(self.request.user, ctx.conference):
             raise PermissionDenied(_("You are not allowed to complete this step."))
-
-    def perform(self, task: Task, data: dict) -> Task:
-        raise NotImplementedError
 
     def post(self, request, slug, task):
         self.resolve(write=True)

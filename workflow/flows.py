@@ -48,7 +48,8 @@ class Step(flow.View):
 
 class _KeckFlow(flow.Flow):
     """What both flows share: access through accounts.permissions, never Django permissions
-    (superusers get no implicit access to a municipality's cycle)."""
+    (superusers get no implicit access to a municipality's cycle). Each flow defines
+    `conference_of(process)`: the conference whose coordinator runs the process."""
 
     @property
     def step_page(self):
@@ -57,9 +58,6 @@ class _KeckFlow(flow.Flow):
         from . import views
 
         return views.step_page
-
-    def conference_of(self, process):
-        raise NotImplementedError
 
     def has_view_permission(self, user, obj=None):
         if obj is None:

@@ -222,6 +222,8 @@ class Value(models.Model):
     import_run = models.ForeignKey(
         "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Optimistic locking: every save through a service states the version it read and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -136,6 +136,8 @@ class Goal(models.Model):
         verbose_name=_("created by"),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # Optimistic locking: every save through a service states the version it read and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated"])
 
@@ -338,6 +340,8 @@ class Measure(models.Model):
         verbose_name=_("created by"),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # Optimistic locking: every save through a service states the version it read and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated", "last_reminder_sent"])
 
@@ -396,6 +400,8 @@ class SubStep(models.Model):
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     done = models.BooleanField(_("done"), default=False)
+    # Optimistic locking: every save through a service states the version it read and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     last_reminder_sent = models.DateField(_("last reminder sent"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["last_reminder_sent"])
 

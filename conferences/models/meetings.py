@@ -107,6 +107,8 @@ class Session(models.Model):
     place = models.CharField(_("place"), max_length=300, blank=True)
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     minutes_closed_at = models.DateTimeField(_("minutes closed"), null=True, blank=True)
+    # Optimistic locking: every save through a service states the version it read and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     decisions = models.TextField(_("decisions"), blank=True)
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -4,6 +4,7 @@ individual answers of each respondent and the one agreed answer per question."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality
 
@@ -229,6 +230,8 @@ class AnswerFields(models.Model):
     explanation = models.TextField(_("explanation of content"), blank=True)
     choices = models.JSONField(_("checklist"), default=list, blank=True)
     other_text = models.CharField(_("other"), max_length=500, blank=True)
+    # Optimistic locking: every save through a service states the version it read and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -254,6 +257,7 @@ class Response(AnswerFields):
         related_name="sheet_responses",
         verbose_name=_("respondent"),
     )
+    history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
         verbose_name = _("individual answer")
@@ -289,6 +293,7 @@ class AgreedAnswer(AnswerFields):
         related_name="+",
         verbose_name=_("updated by"),
     )
+    history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
         verbose_name = _("agreed answer")

@@ -4,7 +4,7 @@ from .areas import ensure_level, ensure_root, import_areas
 from .catalogue import adopt_catalogue
 from .edits import set_value
 from .errors import AtlasError, ImportProblems
-from .imports import perform_import, start_import
+from .imports import is_interrupted, perform_import, retry_import, start_import
 from .release import ReleaseError, missing_metadata, release, withdraw
 from .values import import_values
 
@@ -18,7 +18,9 @@ __all__ = [
     "import_areas",
     "import_values",
     "missing_metadata",
+    "is_interrupted",
     "perform_import",
+    "retry_import",
     "release",
     "set_value",
     "start_import",

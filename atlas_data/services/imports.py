@@ -27,6 +27,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, require
 
 from ..models import ImportRun
+from . import run_lock
 from .areas import import_areas
 from .errors import AtlasError, ImportProblems
 from .values import import_values, long_table_columns
@@ -186,14 +187,25 @@ def _count_areas(path: Path, *, layer: str | None) -> int:
 
 
 def perform_import(*, import_run_id: int) -> ImportRun:
-    """Run a stored import and record its outcome on the ImportRun (DONE or FAILED)."""
-    run = ImportRun.objects.select_related("municipality", "created_by").get(pk=import_run_id)
-    # A task delivered twice (workers acknowledge late) must not import the file twice.
-    if not ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PENDING).update(
-        state=ImportRun.State.RUNNING
-    ):
-        return run
-    run.state = ImportRun.State.RUNNING
+    """Run a stored import and record its outcome on the ImportRun (DONE or FAILED).
+
+    The run's lock is held from the claim to the final state, so a task delivered twice (workers
+    acknowledge late) imports the file once, and a run whose worker died ("running", lock free)
+    is taken over by the next delivery of its task or by `retry_import`.
+    """
+    with run_lock.hold(import_run_id) as acquired:
+        if not acquired:
+            return ImportRun.objects.get(pk=import_run_id)
+        claimed = ImportRun.objects.filter(
+            pk=import_run_id, state__in=(ImportRun.State.PENDING, ImportRun.State.RUNNING)
+        ).update(state=ImportRun.State.RUNNING, progress=0, errors=[], finished=None)
+        run = ImportRun.objects.select_related("municipality", "created_by").get(pk=import_run_id)
+        if not claimed:
+            return run
+        return _perform(run)
+
+
+def _perform(run: ImportRun) -> ImportRun:
     progress = _ProgressWriter(run)
     with translation.override(run.options.get("language") or settings.LANGUAGE_CODE):
         try:
@@ -232,6 +244,31 @@ def perform_import(*, import_run_id: int) -> ImportRun:
     run.save(
         update_fields=["state", "errors", "warnings", "summary", "progress", "total", "finished"]
     )
+    return run
+
+
+def is_interrupted(run: ImportRun) -> bool:
+    """A run marked as running whose worker is gone: nothing of it was written."""
+    return run.state == ImportRun.State.RUNNING and not run_lock.is_held(run.pk)
+
+
+def retry_import(*, user, run: ImportRun) -> ImportRun:
+    """Run an interrupted import again from its stored file (in a worker when it is large)."""
+    require(user, Action.EDIT_ATLAS_DATA, run.municipality)
+    if not is_interrupted(run):
+        raise AtlasError(
+            _("Only an interrupted import can be started again; this one is %(state)s.")
+            % {"state": run.get_state_display()}
+        )
+    ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.RUNNING).update(
+        state=ImportRun.State.PENDING, progress=0
+    )
+    run.refresh_from_db()
+    if run.total < SYNC_LIMIT:
+        return perform_import(import_run_id=run.pk)
+    from ..tasks import run_import  # the task module imports this one
+
+    transaction.on_commit(lambda: run_import.delay(run.pk))
     return run
 
 

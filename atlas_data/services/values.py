@@ -1120,6 +1120,20 @@ def _insert(
     if not count:
         return
     opts = model._meta
+    # Columns with a plain default (e.g. the version of optimistic locking) get it as the ORM
+    # would give it, so a new column never breaks the raw insert.
+    constants = {
+        **{
+            field.name: field.default
+            for field in opts.concrete_fields
+            if not field.primary_key
+            and field.name not in columns
+            and field.name not in constants
+            and field.has_default()
+            and not callable(field.default)
+        },
+        **constants,
+    }
     fields = [opts.get_field(name) for name in [*columns, *constants]]
     quote = connection.ops.quote_name
     # Identifiers come from model metadata, quoted by the backend; values are parameters.
@@ -1189,6 +1203,10 @@ def _update_values(
     assignments = ", ".join(
         f"{quote(opts.get_field(name).column)} = %s" for name in set_fields + constant_fields
     )
+    # An import that changes a value is a change like any other: an edit form opened before it
+    # must meet a conflict, not overwrite the imported number.
+    version = quote(opts.get_field("version").column)
+    assignments += f", {version} = {version} + 1"
     table, pk = quote(opts.db_table), quote(opts.pk.column)
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 - model identifiers
     constants = [

@@ -14,7 +14,7 @@ from accounts.permissions import Action, can, require
 
 from . import import_selectors
 from .models import ImportRun
-from .services import AtlasError, start_import
+from .services import AtlasError, is_interrupted, retry_import, start_import
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -32,6 +32,9 @@ class ImportRunSerializer(serializers.ModelSerializer):
     )
     options = serializers.DictField(read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    interrupted = serializers.SerializerMethodField(
+        help_text="Running, but its worker is gone: nothing was written; POST …/retry/ to rerun."
+    )
 
     class Meta:
         model = ImportRun
@@ -50,8 +53,12 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "created_by",
             "created",
             "finished",
+            "interrupted",
         ]
         read_only_fields = fields
+
+    def get_interrupted(self, run: ImportRun) -> bool:
+        return is_interrupted(run)
 
 
 class ImportCreateSerializer(serializers.Serializer):
@@ -136,6 +143,23 @@ class ImportDetail(generics.RetrieveAPIView):
         )
 
 
+class ImportRetry(generics.GenericAPIView):
+    """Start an interrupted import again (its worker died; nothing of it was written)."""
+
+    serializer_class = ImportRunSerializer
+    queryset = ImportRun.objects.none()  # for the schema generator; post scopes the row
+
+    @extend_schema(request=None, responses={200: ImportRunSerializer})
+    def post(self, request, slug: str, pk: int):
+        municipality = _municipality(request, slug)
+        run = import_selectors.import_run_for(user=request.user, municipality=municipality, pk=pk)
+        try:
+            run = retry_import(user=request.user, run=run)
+        except AtlasError as exc:
+            raise ValidationError({"state": [str(exc)]}) from exc
+        return Response(ImportRunSerializer(run).data)
+
+
 urlpatterns = [
     path(
         "municipalities/<slug:slug>/imports/",
@@ -146,5 +170,10 @@ urlpatterns = [
         "municipalities/<slug:slug>/imports/<int:pk>/",
         ImportDetail.as_view(),
         name="api-import-detail",
+    ),
+    path(
+        "municipalities/<slug:slug>/imports/<int:pk>/retry/",
+        ImportRetry.as_view(),
+        name="api-import-retry",
     ),
 ]

@@ -1,16 +1,18 @@
 """Import pages of the internal atlas: upload a file, follow its progress, read its problems."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import Action, require
 
 from . import import_selectors
 from .import_forms import ImportForm
-from .services import AtlasError, start_import
+from .services import AtlasError, is_interrupted, retry_import, start_import
 
 
 def _municipality(request):
@@ -66,8 +68,24 @@ def import_detail(request, pk: int):
             "municipality": municipality,
             "run": run,
             "finished": run.state in (run.State.DONE, run.State.FAILED),
+            "interrupted": is_interrupted(run),
             "status_url": reverse(
                 "api-import-detail", kwargs={"slug": municipality.slug, "pk": run.pk}
             ),
         },
     )
+
+
+@login_required
+@require_POST
+def import_retry(request, pk: int):
+    """Start an import again whose worker died: nothing of it was written."""
+    municipality = _municipality(request)
+    run = import_selectors.import_run_for(user=request.user, municipality=municipality, pk=pk)
+    try:
+        retry_import(user=request.user, run=run)
+    except AtlasError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The import was started again."))
+    return redirect("atlas:import_detail", pk=run.pk)

@@ -141,6 +141,9 @@ class AtlasApp(KeckApplication):
     imports_path = path("imports/", import_views.import_list, name="imports")
     import_new_path = path("imports/new/", import_views.import_new, name="import_new")
     import_detail_path = path("imports/<int:pk>/", import_views.import_detail, name="import_detail")
+    import_retry_path = path(
+        "imports/<int:pk>/retry/", import_views.import_retry, name="import_retry"
+    )
     indicators_path = path("indicators/", views_indicators.indicator_list, name="indicators")
     indicator_new_path = path(
         "indicators/new/", views_indicators.indicator_new, name="indicator_new"

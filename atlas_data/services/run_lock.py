@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,8 +34,23 @@ def _lock_file(run_id: int) -> Path:
 
 
 @contextmanager
-def hold(run_id: int) -> Iterator[bool]:
-    """Take the run's lock without waiting; yields False when another process holds it."""
+def hold(run_id: int, *, wait: float = 0) -> Iterator[bool]:
+    """Take the run's lock, waiting up to `wait` seconds; yields False if another holds it.
+
+    A task redelivered right after its worker was killed may arrive before the database server
+    has noticed the dead connection and dropped its lock: the redelivery waits a little.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        with _try_hold(run_id) as acquired:
+            if acquired or time.monotonic() >= deadline:
+                yield acquired
+                return
+        time.sleep(0.25)
+
+
+@contextmanager
+def _try_hold(run_id: int) -> Iterator[bool]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_PG_NAMESPACE, run_id])

@@ -21,9 +21,8 @@ def _require_services():
         pytest.fail("the services suite must run against PostgreSQL (DATABASE_URL)")
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """Start `celery worker` as its own process, pointed at this test's database."""
+def start_worker(*, queue: str, pool: str = "solo") -> subprocess.Popen:
+    """Start `celery worker` as its own process, pointed at this test's database and queue."""
     _require_services()
     db = settings.DATABASES["default"]
     url = urlparse(os.environ["DATABASE_URL"])
@@ -34,8 +33,6 @@ def celery_worker_process(transactional_db):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "keck.settings",
     }
-    # Each xdist worker gets its own queue so parallel test processes do not steal tasks.
-    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -44,10 +41,13 @@ def celery_worker_process(transactional_db):
             "-A",
             "keck",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            "--concurrency=1",
             "--loglevel=INFO",
             "-Q",
             queue,
+            "-n",
+            f"{queue}-{time.monotonic_ns()}@%h",
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
@@ -57,6 +57,7 @@ def celery_worker_process(transactional_db):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     from keck.celery import app
 
@@ -64,20 +65,42 @@ def celery_worker_process(transactional_db):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail("celery worker exited early:\n" + process.stdout.read())
-        replies = app.control.ping(timeout=1.0) or []
-        if replies:
-            break
-    else:
-        process.terminate()
-        pytest.fail("celery worker did not start within 60 s")
-    previous = app.conf.task_default_queue, app.conf.task_always_eager
-    app.conf.task_default_queue, app.conf.task_always_eager = queue, False
-    try:
-        yield process
-    finally:
-        app.conf.task_default_queue, app.conf.task_always_eager = previous
+        if app.control.ping(timeout=1.0):
+            return process
+    stop_worker(process)
+    pytest.fail("celery worker did not start within 60 s")
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def worker_queue(transactional_db):
+    """A queue of this test alone, made the default of the app for the test's duration."""
+    _require_services()
+    from keck.celery import app
+
+    # Each xdist worker gets its own queue so parallel test processes do not steal tasks.
+    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    previous = app.conf.task_default_queue, app.conf.task_always_eager
+    app.conf.task_default_queue, app.conf.task_always_eager = queue, False
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue, app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_process(worker_queue):
+    process = start_worker(queue=worker_queue)
+    try:
+        yield process
+    finally:
+        stop_worker(process)

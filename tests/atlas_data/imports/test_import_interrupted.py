@@ -1,17 +1,27 @@
 """An import whose worker died is recognised as interrupted, wrote nothing and can run again."""
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
 from atlas_data.models import ImportRun, Value
-from atlas_data.services import AtlasError, is_interrupted, perform_import, retry_import, run_lock
+from atlas_data.services import (
+    AtlasError,
+    imports,
+    is_interrupted,
+    perform_import,
+    retry_import,
+    run_lock,
+)
 
 from .helpers import VECHTA_TABLE
 
@@ -41,14 +51,19 @@ def _hold_in_another_process(run_id: int) -> subprocess.Popen:
         f"""
         import sys, time, django
         django.setup()
-        from atlas_data.services import run_lock
+        from atlas_data.services import imports, run_lock
         with run_lock.hold({run_id}) as acquired:
             print("held" if acquired else "busy", flush=True)
             time.sleep(120)
         """
     )
+    env = dict(os.environ)
+    if "DATABASE_URL" in env:  # PostgreSQL: advisory locks belong to one database, the test's
+        url = urlparse(env["DATABASE_URL"])
+        name = settings.DATABASES["default"]["NAME"]
+        env["DATABASE_URL"] = urlunparse(url._replace(path="/" + name))
     process = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, text=True
     )
     assert process.stdout.readline().strip() == "held"
     return process
@@ -68,7 +83,10 @@ def test_a_running_import_whose_process_was_killed_is_interrupted(vechta, data_a
     assert is_interrupted(run)
 
 
-def test_a_second_delivery_does_not_import_while_the_first_worker_runs(vechta, data_admin):
+def test_a_second_delivery_does_not_import_while_the_first_worker_runs(
+    vechta, data_admin, monkeypatch
+):
+    monkeypatch.setattr(imports, "REDELIVERY_WAIT", 0.5)
     run = _stored_run(vechta, data_admin)
     worker = _hold_in_another_process(run.pk)
     try:

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 SYNC_LIMIT = 5_000
 AREA_SUFFIXES = (".zip", ".geojson", ".json", ".gpkg", ".csv", ".txt", ".xlsx")
 VALUE_SUFFIXES = (".csv", ".txt", ".xlsx")
+# Seconds a delivery of an import task waits for the run's lock (see services/run_lock.py).
+REDELIVERY_WAIT = 10
 OPTION_NAMES = (
     "level",
     "parent_level",
@@ -193,7 +195,7 @@ def perform_import(*, import_run_id: int) -> ImportRun:
     acknowledge late) imports the file once, and a run whose worker died ("running", lock free)
     is taken over by the next delivery of its task or by `retry_import`.
     """
-    with run_lock.hold(import_run_id) as acquired:
+    with run_lock.hold(import_run_id, wait=REDELIVERY_WAIT) as acquired:
         if not acquired:
             return ImportRun.objects.get(pk=import_run_id)
         claimed = ImportRun.objects.filter(

@@ -63,6 +63,8 @@ def read_table(path: Path) -> pd.DataFrame:
                 keep_default_na=False,
                 skipinitialspace=True,
             )
+        except pd.errors.EmptyDataError as exc:
+            raise TableError(_("The file is empty: it contains no table.")) from exc
         except pd.errors.ParserError as exc:
             raise TableError(
                 _(
@@ -84,12 +86,26 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else cp1252.
+
+    Bytes that cp1252 leaves undefined are read as latin-1, so that any file decodes and a
+    wrong encoding shows as wrong cells with a message, never as a crash.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    try:
         return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _sniff_delimiter(text: str) -> str:

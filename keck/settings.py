@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "keck.apps.KeckStaticFilesConfig",  # django.contrib.staticfiles, see keck/apps.py
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",

@@ -120,6 +120,18 @@ def test_check_deploy_with_production_settings_finds_no_issues(tmp_path):
     assert "WARNING" not in result.stdout + result.stderr
 
 
+def test_collectstatic_for_production_hashes_every_file(tmp_path):
+    """The README's deployment step: hashed, compressed files (viewflow's included)."""
+    env = clean_env(tmp_path, DEBUG="false", SECRET_KEY=production_key(), STATIC_MANIFEST="true")
+
+    result = run(["manage.py", "collectstatic", "--noinput"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((tmp_path / "var" / "static" / "staticfiles.json").read_text())
+    assert "viewflow/fonts/roboto/roboto-fontface.css" in manifest["paths"]
+    assert "vendor/plotly/plotly.min.js" in manifest["paths"]
+
+
 def test_check_deploy_warns_when_production_runs_with_debug(tmp_path):
     env = clean_env(
         tmp_path, DEBUG="true", SECRET_KEY=production_key(), ALLOWED_HOSTS="keck.example.org"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Action, can
+from keck.locking import version_field
 
 from .models import Area, Bookmark, Indicator, SpatialLevel, Topic, Value
 from .services.bookmarks import BookmarkError, state_query, validate_state
@@ -184,6 +185,10 @@ class ValueCorrectionForm(forms.Form):
         max_length=Value._meta.get_field("source_note").max_length,
         help_text=gettext_lazy("Where the corrected number comes from."),
     )
+    # The version of the value the form was filled with (keck.locking), and for which area and
+    # year: choosing another area in the form must not compare against this version.
+    version = version_field()
+    version_for = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, municipality, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,3 +209,17 @@ class ValueCorrectionForm(forms.Form):
         if cleaned.get("action") == "value" and cleaned.get("value") is None and incomplete:
             self.add_error("value", _("Give the value, or numerator and denominator."))
         return cleaned
+
+    @staticmethod
+    def cell_key(area_id, year) -> str:
+        return f"{area_id}-{year}"
+
+    def read_version(self) -> int | None:
+        """The version the user read of the value now chosen; None when the form was filled
+        for another area or year (then the save is not checked)."""
+        data = self.cleaned_data
+        if data.get("area") is None or data.get("version") is None:
+            return None
+        if data.get("version_for") != self.cell_key(data["area"].pk, data.get("year")):
+            return None
+        return data["version"]

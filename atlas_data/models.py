@@ -274,6 +274,11 @@ class ValueChange(models.Model):
             f"{self.indicator_id}/{self.area_id}/{self.year}: {self.old_value} → {self.new_value}"
         )
 
+    @property
+    def cell_ref(self) -> str:
+        """The value this change belongs to, as the history page names it."""
+        return f"{self.indicator_id}-{self.area_id}-{self.year}"
+
 
 class IndicatorRelease(models.Model):
     """Release (Freigabe) of one indicator for one year: only released data is public."""

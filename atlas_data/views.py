@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Action, can, require
+from keck.history import history_page
 from keck.shell import KeckApplication, MenuEntry
 
 from . import (
@@ -154,6 +155,8 @@ class AtlasApp(KeckApplication):
     indicator_edit_path = path(
         "indicators/<int:pk>/edit/", views_indicators.indicator_edit, name="indicator_edit"
     )
+    # The history page of values (keck.history): /app/atlas/history/value/<indicator-area-year>/
+    history_path = path("history/<slug:kind>/<str:ref>/", history_page, name="history")
     indicator_history_path = path(
         "indicators/<int:pk>/history/",
         views_indicators.indicator_history,

@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality, require
+from keck.history import history_url
+from keck.locking import renew_version
 
 from . import indicator_selectors, selectors
 from .forms import IndicatorForm, ValueCorrectionForm
 from .models import Area, Indicator, Value
 from .services.edits import set_value
-from .services.errors import AtlasError
+from .services.errors import AtlasError, ValueConflict
 from .services.indicators import create_indicator, update_indicator
 from .services.release import missing_metadata, release, withdraw
 from .views_public import public_explore_url, public_municipality
@@ -238,6 +240,7 @@ def indicator_values(request, pk: int):
     raw_year = request.GET.get("year", "")
     year = int(raw_year) if raw_year.isdigit() else (years.years[-1] if years.years else None)
 
+    conflict = None
     if request.method == "POST":
         form = ValueCorrectionForm(request.POST, municipality=municipality, indicator=indicator)
         if form.is_valid():
@@ -258,7 +261,11 @@ def indicator_values(request, pk: int):
                         else Value.Status.OK
                     ),
                     source_note=data.get("source_note") or "",
+                    version=form.read_version(),
                 )
+            except ValueConflict as exc:
+                conflict = exc
+                renew_version(form, exc)
             except AtlasError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -296,8 +303,19 @@ def indicator_values(request, pk: int):
             "level": level,
             "year": year,
             "years": years,
+            "conflict": conflict,
+            "history_url": _cell_history_url(form, indicator),
         },
     )
+
+
+def _cell_history_url(form, indicator) -> str | None:
+    """The history of the value the correction form is about, when area and year are known."""
+    area = form["area"].value()
+    year = form["year"].value()
+    if not (str(area or "").isdigit() and str(year or "").isdigit()):
+        return None
+    return history_url("value", f"{indicator.pk}-{area}-{year}")
 
 
 def _correction_initial(request, indicator, municipality, year) -> dict:
@@ -310,6 +328,8 @@ def _correction_initial(request, indicator, municipality, year) -> dict:
     if area is None:
         return initial
     initial["area"] = area.pk
+    initial["version_for"] = ValueCorrectionForm.cell_key(area.pk, year)
+    initial["version"] = 0
     # Raw numbers, small counts included: only for those who may edit (and so see) them.
     stored = Value.objects.filter(indicator=indicator, area=area, year=year).first()
     if stored is not None:
@@ -321,6 +341,7 @@ def _correction_initial(request, indicator, municipality, year) -> dict:
             if stored.status == Value.Status.SOURCE_SUPPRESSED
             else "value",
             source_note=stored.source_note,
+            version=stored.version,
         )
     return initial
 

@@ -10,6 +10,7 @@ import datetime
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
@@ -22,6 +23,7 @@ from rest_framework.permissions import SAFE_METHODS
 from accounts.permissions import Action, can
 from atlas_data.api import municipality_for_request
 from atlas_data.models import Area, Bookmark
+from keck.locking import ConflictResponse, ConflictSerializer
 
 from . import selectors_meetings as selectors
 from . import services_meetings as services
@@ -31,9 +33,12 @@ from .selectors_meetings import ATTENDANCE_STATUSES
 
 @contextmanager
 def refused_as_400():
-    """A MeetingError (German message) becomes HTTP 400; nothing was written."""
+    """A MeetingError (German message) becomes HTTP 400; nothing was written. A conflict
+    (RecordConflict) passes on: the view answers 409 with the current session."""
     try:
         yield
+    except services.RecordConflict:
+        raise
     except services.MeetingError as exc:
         raise ValidationError({"detail": str(exc)}) from exc
 
@@ -406,6 +411,14 @@ class SessionDetailSerializer(SessionSerializer):
     agenda = AgendaItemSerializer(many=True, required=False)
     attendance = AttendanceSerializer(many=True, required=False)
     action_items = ActionItemSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The version of the session's record you read. Send it back with a change of "
+        "agenda, minutes, attendance or decisions: if the record was saved since, the change "
+        "is refused with HTTP 409 and the current session. Without it the change is not "
+        "checked (last write wins).",
+    )
 
     class Meta(SessionSerializer.Meta):
         fields = [
@@ -419,6 +432,7 @@ class SessionDetailSerializer(SessionSerializer):
             "agenda",
             "attendance",
             "action_items",
+            "version",
         ]
         read_only_fields = ["invitation_sent_at"]
 
@@ -462,6 +476,10 @@ def _agenda_changes(rows) -> list[services.AgendaChange]:
     ]
 
 
+@extend_schema_view(
+    update=extend_schema(responses={200: SessionDetailSerializer, 409: ConflictSerializer}),
+    partial_update=extend_schema(responses={200: SessionDetailSerializer, 409: ConflictSerializer}),
+)
 class SessionViewSet(
     MunicipalityScopedViewSet,
     mixins.ListModelMixin,
@@ -525,6 +543,19 @@ class SessionViewSet(
         session, data = serializer.instance, serializer.validated_data
         if "conference" in data and data["conference"].pk != session.conference_id:
             raise ValidationError({"conference": _("A session cannot move to another conference.")})
+        try:
+            self._update(session, data)
+        except services.RecordConflict as exc:
+            current = None
+            if not exc.deleted:
+                session.refresh_from_db()
+                current = SessionDetailSerializer(session, context=self.get_serializer_context())
+            raise ConflictResponse(exc, current.data if current else None) from exc
+        session.refresh_from_db()
+
+    @transaction.atomic
+    def _update(self, session, data):
+        """Date, place and record together: a refused record leaves the date unchanged too."""
         with refused_as_400():
             if {"starts_at", "ends_at", "place"} & set(data):
                 services.update_session(
@@ -541,8 +572,8 @@ class SessionViewSet(
                 agenda=_agenda_changes(data.get("agenda", [])),
                 decisions=data.get("decisions", session.decisions),
                 action_items=[],
+                version=data.get("version"),
             )
-        session.refresh_from_db()
 
     def perform_destroy(self, instance):
         services.delete_session(user=self.request.user, session=instance)

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
+from keck.locking import ConflictResponse, ConflictSerializer
 
 from . import selectors_sheets as selectors
 from . import services_sheets as services
@@ -204,6 +205,7 @@ class AnswerSerializer(serializers.Serializer):
     choices = serializers.ListField(child=serializers.CharField())
     other_text = serializers.CharField(allow_blank=True)
     updated = serializers.DateTimeField()
+    version = serializers.IntegerField()
 
 
 class ResponseSerializer(AnswerSerializer):
@@ -231,6 +233,13 @@ class AnswerWriteSerializer(serializers.Serializer):
     explanation = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     choices = serializers.ListField(child=serializers.CharField(), required=False)
     other_text = serializers.CharField(allow_blank=True, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The version of the answer you read (0: there was none). If it was saved "
+        "since, the save is refused with HTTP 409, the message and the current answer. "
+        "Without it the save is not checked (last write wins).",
+    )
 
 
 class SheetDetailSerializer(SheetSerializer):
@@ -638,7 +647,7 @@ class SheetResponses(APIView):
 
     @extend_schema(
         request=AnswerWriteSerializer,
-        responses={200: AnswerSerializer, 204: None},
+        responses={200: AnswerSerializer, 204: None, 409: ConflictSerializer},
     )
     def post(self, request, slug, pk):
         sheet = _sheet(request, slug, pk)
@@ -651,6 +660,9 @@ class SheetResponses(APIView):
             saved = services.save_response(
                 user=request.user, sheet=sheet, question=question, **fields
             )
+        except services.AnswerConflict as exc:
+            current = AnswerSerializer(exc.current).data if exc.current else None
+            raise ConflictResponse(exc, current) from exc
         except services.SheetError as exc:
             _refuse(exc)
         if saved is None:
@@ -670,7 +682,10 @@ class SheetAgreed(APIView):
         )
         return Response(AgreedSerializer(agreed, many=True).data)
 
-    @extend_schema(request=AnswerWriteSerializer, responses={200: AgreedSerializer, 204: None})
+    @extend_schema(
+        request=AnswerWriteSerializer,
+        responses={200: AgreedSerializer, 204: None, 409: ConflictSerializer},
+    )
     def post(self, request, slug, pk):
         sheet = _sheet(request, slug, pk)
         require(request.user, Action.MANAGE_CONFERENCES, sheet.municipality)
@@ -682,6 +697,9 @@ class SheetAgreed(APIView):
             saved = services.save_agreed(
                 user=request.user, sheet=sheet, question=question, **fields
             )
+        except services.AnswerConflict as exc:
+            current = AgreedSerializer(exc.current).data if exc.current else None
+            raise ConflictResponse(exc, current) from exc
         except services.SheetError as exc:
             _refuse(exc)
         if saved is None:

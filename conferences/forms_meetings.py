@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlas_data.models import Bookmark
+from keck.locking import version_field
 
 from .models import ActionItem, Conference, ConferenceMember
 from .selectors_meetings import ABSENT, EXCUSED, PRESENT, SessionRecord
@@ -329,6 +330,8 @@ ActionItemFormSet = forms.formset_factory(
 
 
 class DecisionsForm(forms.Form):
+    # The version of the session the record page was built from (keck.locking).
+    version = version_field()
     decisions = forms.CharField(
         label=_("Decisions"),
         required=False,
@@ -410,7 +413,9 @@ class SessionRecordForms:
             form_options={"who_choices": choices},
         )
         self.decisions = DecisionsForm(
-            data, prefix="session", initial={"decisions": record.session.decisions}
+            data,
+            prefix="session",
+            initial={"decisions": record.session.decisions, "version": record.session.version},
         )
         agenda_items = {item.pk: item for item in record.agenda}
         self.agenda_rows = [

@@ -120,6 +120,16 @@ def field_name(question: Question, part: str) -> str:
     return f"q{question.pk}-{part}"
 
 
+def versions_from_post(post, questions) -> dict[int, int]:
+    """{question id: version of the answer the form was built from} (0: there was none)."""
+    versions = {}
+    for question in questions:
+        raw = post.get(field_name(question, "version"), "")
+        if raw.isdigit():
+            versions[question.pk] = int(raw)
+    return versions
+
+
 def answers_from_post(post, questions, *, agreed: bool = False) -> dict[int, dict]:
     """{question id: answer fields} from the submitted fill or consolidation form; only the
     fields the question has (a radio group left empty counts as no answer)."""

@@ -26,6 +26,17 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Municipality, Role
 from accounts.permissions import Action, require
 from atlas_data.models import Area, Bookmark
+from keck.locking import (
+    ConflictError,
+    Difference,
+    LastChange,
+    claim,
+    field_label,
+    history_last_change,
+    show,
+    user_name,
+)
+from keck.uploads import UploadRejected, check_upload
 
 from . import documents_meetings as documents
 from .models import (
@@ -53,11 +64,15 @@ from .selectors_meetings import (
 )
 
 logger = logging.getLogger(__name__)
-MAX_TEMPLATE_SIZE = 10 * 1024 * 1024
 
 
 class MeetingError(Exception):
     """A refused change, with a message for the user."""
+
+
+class RecordConflict(ConflictError, MeetingError):
+    """The record of a session (minutes, decisions …) was saved by someone else since it was
+    read: nothing was saved."""
 
 
 @dataclass
@@ -440,7 +455,8 @@ def update_session(
     session.ends_at = ends_at
     session.place = (place or "").strip()
     session._history_user = user
-    session.save()
+    # Only these fields: a full save would write back the version this object was read with.
+    session.save(update_fields=["starts_at", "ends_at", "place"])
     # A session moved later may now follow sessions whose open items belong on its agenda.
     carry_over_action_items(session=session, user=user)
     return session
@@ -599,6 +615,71 @@ def save_action_items(*, user, session: Session, changes: list[ActionItemChange]
         item.save()
 
 
+def _record_differences(session: Session, agenda: list[AgendaChange], decisions: str) -> list:
+    """Where the caller's minutes and decisions differ from what is stored now."""
+    stored = {item.pk: item for item in AgendaItem.objects.filter(session=session)}
+    result = []
+    for change in agenda:
+        item = stored.get(change.pk)
+        if item is None or change.delete:
+            continue
+        for name in ("title", "description", "minutes"):
+            mine, theirs = (getattr(change, name) or "").strip(), getattr(item, name)
+            if mine != theirs:
+                result.append(
+                    Difference(
+                        field=f"agenda-{item.pk}-{name}",
+                        label=f"{item.title}: {field_label(AgendaItem, name)}",
+                        mine=show(None, mine),
+                        theirs=show(None, theirs),
+                    )
+                )
+    decisions = (decisions or "").strip()
+    if decisions != session.decisions:
+        result.append(
+            Difference(
+                field="decisions",
+                label=field_label(Session, "decisions"),
+                mine=show(None, decisions),
+                theirs=show(None, session.decisions),
+            )
+        )
+    return result
+
+
+def record_last_change(session: Session) -> LastChange | None:
+    """The newest saved part of a session's record: the session itself (decisions), an agenda
+    item (minutes) or an action item."""
+    changes = [
+        history_last_change(session),
+        _newest(AgendaItem.history.filter(session_id=session.pk)),
+        _newest(ActionItem.history.filter(session_id=session.pk)),
+    ]
+    changes = [change for change in changes if change is not None and change.when is not None]
+    return max(changes, key=lambda change: change.when, default=None)
+
+
+def _newest(records) -> LastChange | None:
+    record = records.select_related("history_user").order_by("-history_date").first()
+    if record is None:
+        return None
+    return LastChange(who=user_name(record.history_user), when=record.history_date)
+
+
+def _claim_record(session: Session, version: int | None, agenda, decisions: str) -> None:
+    try:
+        claim(session, version=version, conflict=RecordConflict, last_change=record_last_change)
+    except RecordConflict as exc:
+        current = exc.current
+        if current is None:
+            raise
+        raise RecordConflict(
+            current=current,
+            last=exc.last,
+            differences=_record_differences(current, agenda, decisions),
+        ) from exc
+
+
 @transaction.atomic
 def record_session(
     *,
@@ -608,8 +689,15 @@ def record_session(
     agenda: list[AgendaChange],
     decisions: str,
     action_items: list[ActionItemChange],
+    version: int | None = None,
 ) -> None:
-    """Save everything recorded in a session at once, or nothing when one part is refused."""
+    """Save everything recorded in a session at once, or nothing when one part is refused.
+
+    `version` is the version of the session the caller read (None: not checked): the record
+    page is one form, so any save of the record in between refuses it with RecordConflict,
+    listing where the minutes and decisions differ."""
+    _manage(user, session.conference.municipality)
+    _claim_record(session, version, agenda, decisions)
     set_attendance(user=user, session=session, statuses=attendance)
     save_agenda(user=user, session=session, changes=agenda)
     set_decisions(user=user, session=session, decisions=decisions)
@@ -817,8 +905,10 @@ def upload_minutes_template(*, user, municipality: Municipality, upload) -> Minu
     name = getattr(upload, "name", "") or "protokoll.docx"
     if not name.lower().endswith(".docx"):
         raise MeetingError(_("Please upload a Word file (.docx)."))
-    if upload.size > MAX_TEMPLATE_SIZE:
-        raise MeetingError(_("The template is larger than 10 MB."))
+    try:
+        check_upload(upload, allowed=[".docx"], max_mb=settings.KECK_MAX_TEMPLATE_MB)
+    except UploadRejected as exc:
+        raise MeetingError(str(exc)) from exc
     content = upload.read()
     try:
         documents.render_minutes_docx(

@@ -11,9 +11,11 @@ from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Municipality
 from accounts.permissions import Action, require
+from keck.locking import ConflictError, claim, differences, history_last_change
 
 from .catalogues_default import CATALOGUES
 from .models import AgreedAnswer, Answer, Catalogue, Question, Response, Section, Sheet
@@ -35,6 +37,25 @@ QUESTION_FIELDS = (
 
 class SheetError(Exception):
     """Bad input or a forbidden state change, with a message a user can read."""
+
+
+class AnswerConflict(ConflictError, SheetError):
+    """An answer saved by someone else (or in another window) since the caller read it."""
+
+
+class AnswerConflicts(SheetError):
+    """Answers of a whole-sheet save that changed since the form was read: nothing was saved.
+    `conflicts` maps question id to its AnswerConflict."""
+
+    def __init__(self, conflicts: dict[int, AnswerConflict]):
+        self.conflicts = conflicts
+        super().__init__(
+            _(
+                "%(count)s answers were changed in the meantime; nothing was saved. The changed "
+                "questions are marked: compare and save again."
+            )
+            % {"count": len(conflicts)}
+        )
 
 
 # --- default catalogues --------------------------------------------------------------------
@@ -599,8 +620,25 @@ def clean_answer(question: Question, fields: dict, *, agreed: bool = False) -> d
     return cleaned
 
 
-def _upsert(model, lookup: dict, cleaned: dict, extra: dict | None = None):
+def _check_version(row, version: int | None, cleaned: dict) -> None:
+    """Refuse when the answer changed since the caller read `version` (0: read no answer)."""
+    if version is None:
+        return
+    stored = row.version if row is not None else 0
+    if stored == version:
+        return
+    if row is None:
+        raise AnswerConflict(current=None, deleted=True)
+    raise AnswerConflict(
+        current=row, last=history_last_change(row), differences=differences(row, cleaned)
+    )
+
+
+def _upsert(model, lookup: dict, cleaned: dict, extra: dict | None = None, *, user, version=None):
+    """Create or change the answer row of `lookup`; `version` is the version the caller read
+    (0: no row yet, None: not checked). Call inside a transaction that locked the sheet."""
     row = model.objects.filter(**lookup).first()
+    _check_version(row, version, cleaned)
     if row is None:
         row = model(**lookup)
         for name, value in cleaned.items():
@@ -608,37 +646,64 @@ def _upsert(model, lookup: dict, cleaned: dict, extra: dict | None = None):
         if row.is_empty:
             return None  # nothing to keep: an untouched question stays without a row
     else:
+        if all(getattr(row, name) == value for name, value in cleaned.items()):
+            # Unchanged (the whole-sheet form sends every question): no new version, so an
+            # autosave in another window is not refused for nothing, and no empty history row.
+            return row
+        claim(row, version=version, conflict=AnswerConflict, mine=cleaned)
         for name, value in cleaned.items():
             setattr(row, name, value)
     for name, value in (extra or {}).items():
         setattr(row, name, value)
+    row._history_user = user
     row.save()
     return row
 
 
-def save_response(*, user, sheet: Sheet, question, **fields) -> Response | None:
-    """Save (part of) the user's own answer to one question: autosave and the sheet form."""
+def _check_versions(model, sheet: Sheet, cleaned, versions: dict | None, **lookup) -> None:
+    """All conflicts of a whole-sheet save at once, before anything is written."""
+    if not versions:
+        return
+    rows = {row.question_id: row for row in model.objects.filter(sheet=sheet, **lookup)}
+    conflicts = {}
+    for question, fields in cleaned:
+        try:
+            _check_version(rows.get(question.pk), versions.get(question.pk), fields)
+        except AnswerConflict as exc:
+            conflicts[question.pk] = exc
+    if conflicts:
+        raise AnswerConflicts(conflicts)
+
+
+def save_response(
+    *, user, sheet: Sheet, question, version: int | None = None, **fields
+) -> Response | None:
+    """Save (part of) the user's own answer to one question: autosave and the sheet form.
+    `version` is the version of the answer the caller read (0: none yet; None: not checked);
+    AnswerConflict when it was saved since (e.g. in another window)."""
     require(user, Action.FILL_SHEETS, sheet.municipality)
     with transaction.atomic():
         sheet = _locked_open(sheet)
         question = _question_of(sheet, question)
         cleaned = clean_answer(question, fields)
-        return _upsert(
-            Response, {"sheet": sheet, "question": question, "respondent": user}, cleaned
-        )
+        lookup = {"sheet": sheet, "question": question, "respondent": user}
+        return _upsert(Response, lookup, cleaned, user=user, version=version)
 
 
-def save_responses(*, user, sheet: Sheet, answers: dict) -> int:
+def save_responses(*, user, sheet: Sheet, answers: dict, versions: dict | None = None) -> int:
     """Save the user's answers to several questions at once ({question id: fields}); all or
-    nothing. Returns the number of questions that have an answer row afterwards."""
+    nothing. `versions` ({question id: version read}) makes AnswerConflicts refuse answers
+    saved since. Returns the number of questions that have an answer row afterwards."""
     require(user, Action.FILL_SHEETS, sheet.municipality)
     with transaction.atomic():
         sheet = _locked_open(sheet)
         cleaned = _clean_many(sheet, answers, agreed=False)
+        _check_versions(Response, sheet, cleaned, versions, respondent=user)
         saved = 0
         for question, fields in cleaned:
             lookup = {"sheet": sheet, "question": question, "respondent": user}
-            saved += _upsert(Response, lookup, fields) is not None
+            version = (versions or {}).get(question.pk)
+            saved += _upsert(Response, lookup, fields, user=user, version=version) is not None
         return saved
 
 
@@ -664,26 +729,40 @@ def _clean_many(sheet: Sheet, answers: dict, *, agreed: bool) -> list[tuple[Ques
     return cleaned
 
 
-def save_agreed(*, user, sheet: Sheet, question, **fields) -> AgreedAnswer | None:
-    """Save (part of) the agreed answer to one question (coordinators)."""
+def save_agreed(
+    *, user, sheet: Sheet, question, version: int | None = None, **fields
+) -> AgreedAnswer | None:
+    """Save (part of) the agreed answer to one question (coordinators). `version` as in
+    save_response: another coordinator's save in between is refused with AnswerConflict."""
     require(user, Action.MANAGE_CONFERENCES, sheet.municipality)
     with transaction.atomic():
         sheet = _locked_open(sheet)
         question = _question_of(sheet, question)
         cleaned = clean_answer(question, fields, agreed=True)
         return _upsert(
-            AgreedAnswer, {"sheet": sheet, "question": question}, cleaned, {"updated_by": user}
+            AgreedAnswer,
+            {"sheet": sheet, "question": question},
+            cleaned,
+            {"updated_by": user},
+            user=user,
+            version=version,
         )
 
 
-def save_agreed_answers(*, user, sheet: Sheet, answers: dict) -> int:
+def save_agreed_answers(*, user, sheet: Sheet, answers: dict, versions: dict | None = None) -> int:
     require(user, Action.MANAGE_CONFERENCES, sheet.municipality)
     with transaction.atomic():
         sheet = _locked_open(sheet)
+        cleaned = _clean_many(sheet, answers, agreed=True)
+        _check_versions(AgreedAnswer, sheet, cleaned, versions)
         saved = 0
-        for question, fields in _clean_many(sheet, answers, agreed=True):
+        for question, fields in cleaned:
             lookup = {"sheet": sheet, "question": question}
-            saved += _upsert(AgreedAnswer, lookup, fields, {"updated_by": user}) is not None
+            version = (versions or {}).get(question.pk)
+            row = _upsert(
+                AgreedAnswer, lookup, fields, {"updated_by": user}, user=user, version=version
+            )
+            saved += row is not None
         return saved
 
 
@@ -741,7 +820,8 @@ def prefill_agreed(*, user, sheet: Sheet) -> int:
             )
             if not agreed.is_empty:
                 created.append(agreed)
-        AgreedAnswer.objects.bulk_create(created)
+        # With history rows, so that the history page shows who filled in the proposal.
+        bulk_create_with_history(created, AgreedAnswer, default_user=user)
         return len(created)
 
 

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
+from keck.history import history_page
 from keck.shell import KeckApplication, MenuEntry
 
 from . import views_analysis, views_meetings, views_sheets
@@ -27,3 +28,5 @@ class ConferencesApp(KeckApplication):
     meetings_path = path("", include(views_meetings.urlpatterns))  # conferences/, sessions/ …
     analysis_path = path("", include(views_analysis.urlpatterns))  # analysis/, <id>/analysis/…
     sheets_path = path("", include(views_sheets.urlpatterns))  # sheets/, catalogues/ …
+    # History with restore (keck.history) of answers, agreed answers, decisions and minutes.
+    history_path = path("history/<slug:kind>/<str:ref>/", history_page, name="history")

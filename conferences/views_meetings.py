@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality, require
+from keck.locking import renew_version
 
 from . import selectors_meetings as selectors
 from . import services_meetings as services
@@ -392,6 +393,7 @@ def session_record(request, pk):
         bookmarks=selectors.agenda_bookmarks(user=request.user, record=record),
         users=list(selectors.municipality_users(municipality=municipality)),
     )
+    conflict = None
     if request.method == "POST":
         if forms.is_valid():
             try:
@@ -402,7 +404,11 @@ def session_record(request, pk):
                     agenda=forms.agenda_changes(),
                     decisions=forms.decisions.cleaned_data["decisions"],
                     action_items=forms.action_item_changes(),
+                    version=forms.decisions.cleaned_data["version"],
                 )
+            except services.RecordConflict as exc:
+                conflict = exc
+                renew_version(forms.decisions, exc)
             except services.MeetingError as exc:
                 forms.add_error(str(exc))
             else:
@@ -413,7 +419,13 @@ def session_record(request, pk):
     return render(
         request,
         "conferences/meetings_session_record.html",
-        {"session": session, "conference": session.conference, "record": record, "forms": forms},
+        {
+            "session": session,
+            "conference": session.conference,
+            "record": record,
+            "forms": forms,
+            "conflict": conflict,
+        },
     )
 
 

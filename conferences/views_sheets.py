@@ -27,6 +27,7 @@ from .forms_sheets import (
     SectionForm,
     SheetCreateForm,
     answers_from_post,
+    versions_from_post,
 )
 from .models import Answer, Catalogue, Conference, Question, Section, Session, Sheet
 
@@ -154,24 +155,59 @@ def sheet_detail(request, pk):
     )
 
 
+def _with_versions(content, *, agreed: bool, posted=None, versions=None, conflicts=None):
+    """Each row with the version of its answer for the form (0: none yet); after refused
+    conflicts also the user's posted input, the version stored now and the conflict."""
+    for row in content.rows:
+        answer = row.agreed if agreed else row.mine
+        row.version = answer.version if answer is not None else 0
+        row.posted = None
+        row.conflict = None
+        if posted is not None:
+            row.posted = posted.get(row.question.pk)
+            row.version = (versions or {}).get(row.question.pk, row.version)
+        conflict = (conflicts or {}).get(row.question.pk)
+        if conflict is not None:
+            row.conflict = conflict
+            row.version = conflict.version
+    return content
+
+
+def _refused(request, exc: services.AnswerConflicts, template_page, **posted):
+    messages.error(request, str(exc))
+    return template_page(**posted, conflicts=exc.conflicts)
+
+
 @login_required
 def sheet_fill(request, pk):
     """The user's own answers: one form for the whole sheet; sheets.js saves each change."""
     municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     require(request.user, Action.FILL_SHEETS, municipality)
+
+    def page(**kwargs):
+        content = _with_versions(_content(request, sheet, individual=False), agreed=False, **kwargs)
+        return _fill_page(request, sheet, municipality, content)
+
     if request.method == "POST":
         questions = Question.objects.filter(section__catalogue_id=sheet.catalogue_id)
+        posted = answers_from_post(request.POST, questions)
+        versions = versions_from_post(request.POST, questions)
         try:
             services.save_responses(
-                user=request.user, sheet=sheet, answers=answers_from_post(request.POST, questions)
+                user=request.user, sheet=sheet, answers=posted, versions=versions
             )
+        except services.AnswerConflicts as exc:
+            return _refused(request, exc, page, posted=posted, versions=versions)
         except services.SheetError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Your answers were saved."))
         return redirect("conferences:sheet_fill", pk=sheet.pk)
-    content = _content(request, sheet, individual=False)
+    return page()
+
+
+def _fill_page(request, sheet, municipality, content):
     return render(
         request,
         "conferences/sheet_fill.html",
@@ -195,24 +231,34 @@ def sheet_consolidate(request, pk):
     municipality = current_municipality(request)
     sheet = _sheet(request, municipality, pk)
     require(request.user, Action.MANAGE_CONFERENCES, municipality)
+
+    def page(**kwargs):
+        content = _with_versions(_content(request, sheet), agreed=True, **kwargs)
+        return _consolidate_page(request, sheet, municipality, content)
+
     if request.method == "POST":
         questions = Question.objects.filter(section__catalogue_id=sheet.catalogue_id)
+        posted = answers_from_post(request.POST, questions, agreed=True)
+        versions = versions_from_post(request.POST, questions)
         try:
             services.save_agreed_answers(
-                user=request.user,
-                sheet=sheet,
-                answers=answers_from_post(request.POST, questions, agreed=True),
+                user=request.user, sheet=sheet, answers=posted, versions=versions
             )
             if "close" in request.POST:
                 services.close_sheet(user=request.user, sheet=sheet)
                 messages.success(request, _("The sheet is consolidated and closed."))
                 return redirect("conferences:sheet", pk=sheet.pk)
+        except services.AnswerConflicts as exc:
+            return _refused(request, exc, page, posted=posted, versions=versions)
         except services.SheetError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The agreed answers were saved."))
         return redirect("conferences:sheet_consolidate", pk=sheet.pk)
-    content = _content(request, sheet)
+    return page()
+
+
+def _consolidate_page(request, sheet, municipality, content):
     return render(
         request,
         "conferences/sheet_consolidate.html",

@@ -33,6 +33,7 @@ from accounts.permissions import (
     require_measure_update,
 )
 from atlas_data.api import internal_municipality_for_request
+from keck.locking import ConflictResponse, ConflictSerializer
 
 from . import selectors, services
 from .models import Goal, ImpactHypothesis, Measure, MeasureUpdate, SubStep
@@ -74,9 +75,12 @@ class MunicipalityScoped(GenericAPIView):
 
 
 def _service(call):
-    """Run a service; its refusal becomes a 400 naming the field."""
+    """Run a service; its refusal becomes a 400 naming the field (a conflict passes on to the
+    caller, which answers 409 with the current object)."""
     try:
         return call()
+    except services.MeasuresConflict:
+        raise
     except services.MeasuresError as exc:
         raise ValidationError({exc.field or "detail": [exc.message]}) from exc
 
@@ -150,12 +154,28 @@ class _ListCreate(MunicipalityScoped):
         self.check_create()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = _service(lambda: self.create(dict(serializer.validated_data)))
+        data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new object starts at version 1
+        created = _service(lambda: self.create(data))
         return self.render(self.one(self.items(), created.pk), many=False, code=201)
 
 
+class _DetailSchema(AutoSchema):
+    """PATCH may answer 409 (a stale `version`)."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.method == "PATCH":
+            responses["409"] = self._get_response_for_code(ConflictSerializer, "409")
+        return responses
+
+
 class _Detail(MunicipalityScoped):
-    """GET one, PATCH changes it, DELETE removes it."""
+    """GET one, PATCH changes it, DELETE removes it. A PATCH with the `version` the caller read
+    is refused with 409 (message, who changed it when, the current object) when the object was
+    saved since; subclasses define `update(obj, data, version)`."""
+
+    schema = _DetailSchema()
 
     list_view: type[_ListCreate]
 
@@ -181,7 +201,13 @@ class _Detail(MunicipalityScoped):
         self.check_write(obj)
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        _service(lambda: self.update(obj, dict(serializer.validated_data)))
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        try:
+            _service(lambda: self.update(obj, data, version))
+        except services.MeasuresConflict as exc:
+            current = None if exc.deleted else self.render(self.one(self.items(), pk), many=False)
+            raise ConflictResponse(exc, current.data if current else None) from exc
         return self.render(self.one(self.items(), pk), many=False)
 
     @extend_schema(responses={204: None})
@@ -253,8 +279,8 @@ class GoalDetail(_Detail):
     queryset = Goal.objects.none()
     list_view = GoalList
 
-    def update(self, obj, data):
-        return services.update_goal(user=self.request.user, goal=obj, data=data)
+    def update(self, obj, data, version):
+        return services.update_goal(user=self.request.user, goal=obj, data=data, version=version)
 
     def remove(self, obj):
         services.delete_goal(user=self.request.user, goal=obj)
@@ -381,8 +407,10 @@ class MeasureDetail(_MeasureContext, _Detail):
     queryset = Measure.objects.none()
     list_view = MeasureList
 
-    def update(self, obj, data):
-        return services.update_measure(user=self.request.user, measure=obj, data=data)
+    def update(self, obj, data, version):
+        return services.update_measure(
+            user=self.request.user, measure=obj, data=data, version=version
+        )
 
     def remove(self, obj):
         services.delete_measure(user=self.request.user, measure=obj)
@@ -424,9 +452,9 @@ class SubStepDetail(_InMeasure, _Detail):
                 _("Only the responsible person and coordinators update this step.")
             )
 
-    def update(self, obj, data):
+    def update(self, obj, data, version):
         return services.save_substep(
-            user=self.request.user, measure=self.target, data=data, substep=obj
+            user=self.request.user, measure=self.target, data=data, substep=obj, version=version
         )
 
     def remove(self, obj):
@@ -530,7 +558,8 @@ class HypothesisDetail(_Detail):
     queryset = ImpactHypothesis.objects.none()
     list_view = HypothesisList
 
-    def update(self, obj, data):
+    def update(self, obj, data, version):
+        # Hypotheses carry no version: short texts edited by coordinators, last write wins.
         return services.save_hypothesis(
             user=self.request.user, municipality=self.municipality, data=data, hypothesis=obj
         )

@@ -18,6 +18,7 @@ from atlas_data.selectors_pois import pois_for
 from conferences.models import Conference, ConferenceMember, FieldOfAction, NeedForAction
 from conferences.selectors_analysis import conferences_for
 from conferences.selectors_meetings import municipality_users
+from keck.locking import version_field
 
 from . import selectors
 from .models import Goal, ImpactHypothesis, Measure
@@ -134,6 +135,7 @@ SMART_FIELDS = {
 
 
 class GoalForm(MeasuresForm):
+    version = version_field()
     conference = _Named(label=gettext_lazy("Owner conference"), queryset=Conference.objects.none())
     level = forms.ChoiceField(
         label=pgettext_lazy("goal", "Level"),
@@ -272,6 +274,7 @@ class GoalForm(MeasuresForm):
             "acceptance": goal.acceptance,
             "realism": goal.realism,
             "deadline": goal.deadline,
+            "version": goal.version,
         }
 
 
@@ -357,6 +360,7 @@ class HypothesisForm(MeasuresForm):
 
 
 class MeasureForm(MeasuresForm):
+    version = version_field()
     conference = _Named(label=gettext_lazy("Conference"), queryset=Conference.objects.none())
     # Was?
     title = forms.CharField(label=gettext_lazy("Measure (what?)"), max_length=300)
@@ -525,6 +529,7 @@ class MeasureForm(MeasuresForm):
                 "continues_existing_offer",
                 "status",
                 "progress",
+                "version",
             )
         }
         initial.update(
@@ -541,6 +546,7 @@ class MeasureForm(MeasuresForm):
 
 
 class SubStepForm(MeasuresForm):
+    version = version_field()
     title = forms.CharField(label=gettext_lazy("Sub-step (what exactly?)"), max_length=300)
     responsible_user = _Named(
         label=gettext_lazy("Responsible person"),
@@ -578,6 +584,7 @@ class SubStepForm(MeasuresForm):
             "deadline": step.deadline,
             "progress": step.progress,
             "done": step.done,
+            "version": step.version,
         }
 
 
@@ -611,6 +618,7 @@ class SubStepProgressForm(MeasuresForm):
         label=gettext_lazy("Progress (%)"), min_value=0, max_value=100, required=False
     )
     done = forms.BooleanField(label=gettext_lazy("done"), required=False)
+    version = version_field()
 
 
 class UpdateForm(MeasuresForm):

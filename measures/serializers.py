@@ -87,6 +87,16 @@ class Related(serializers.PrimaryKeyRelatedField):
         return self.scope(municipality, request.user if request else None)
 
 
+def _version():
+    return serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The version this object had when you read it. Send it back with a change: "
+        "if someone saved in between, the change is refused with HTTP 409 and the current "
+        "object. Without it the change is not checked (last write wins).",
+    )
+
+
 def _username(field_name: str):
     return serializers.CharField(
         source=f"{field_name}.username", read_only=True, allow_null=True, default=None
@@ -146,11 +156,13 @@ class GoalSerializer(serializers.ModelSerializer):
     hypotheses = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     attainment = serializers.SerializerMethodField()
     created_by = _username("created_by")
+    version = _version()
 
     class Meta:
         model = Goal
         fields = [
             "id",
+            "version",
             "conference",
             "conference_name",
             "level",
@@ -224,11 +236,13 @@ class SubStepSerializer(serializers.ModelSerializer):
     responsible_member = Related(ConferenceMember, _members, allow_null=True, required=False)
     responsible_name = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
+    version = _version()
 
     class Meta:
         model = SubStep
         fields = [
             "id",
+            "version",
             "order",
             "title",
             "responsible_user",
@@ -294,11 +308,13 @@ class MeasureSerializer(serializers.ModelSerializer):
     latest_updates = serializers.SerializerMethodField()
     can_update = serializers.SerializerMethodField()
     created_by = _username("created_by")
+    version = _version()
 
     class Meta:
         model = Measure
         fields = [
             "id",
+            "version",
             "conference",
             "conference_name",
             "title",

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from accounts.permissions import (
 )
 from atlas_data.suppression import STATUS_OK, indicator_values
 from conferences.models import Conference
+from keck.locking import ConflictError, bump, claim
 
 from .models import Goal, ImpactHypothesis, Measure, MeasureUpdate, SubStep
 
@@ -37,6 +39,10 @@ class MeasuresError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class MeasuresConflict(ConflictError, MeasuresError):
+    """A save based on an outdated version of a goal, measure or sub-step: nothing was saved."""
 
 
 def _own(obj, municipality, *, field_name: str):
@@ -213,13 +219,21 @@ def create_goal(*, user, municipality, data: dict) -> Goal:
     return goal
 
 
-def update_goal(*, user, goal: Goal, data: dict) -> Goal:
+def _mine(cleaned: dict, links: dict, data: dict) -> dict:
+    """What the caller stated (the fields of `data`), cleaned: shown beside a conflict."""
+    return {name: value for name, value in (cleaned | links).items() if name in data}
+
+
+def update_goal(*, user, goal: Goal, data: dict, version: int | None = None) -> Goal:
+    """Change a goal. `version` is the version the caller read (None: not checked); when the
+    goal was saved since, MeasuresConflict and nothing changes."""
     municipality = goal.municipality
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     merged = {name: getattr(goal, name) for name in GOAL_FIELDS}
     merged.update(data)
     cleaned, links = _clean_goal(user=user, municipality=municipality, data=merged, goal=goal)
     with transaction.atomic():
+        claim(goal, version=version, conflict=MeasuresConflict, mine=_mine(cleaned, links, data))
         _save(goal, cleaned, links, user=user)
     return goal
 
@@ -429,8 +443,9 @@ def create_measure(*, user, municipality, data: dict, substeps: Iterable[dict] =
     return measure
 
 
-def update_measure(*, user, measure: Measure, data: dict) -> Measure:
-    """Change what the measure plan says (coordinators)."""
+def update_measure(*, user, measure: Measure, data: dict, version: int | None = None) -> Measure:
+    """Change what the measure plan says (coordinators). `version` is the version the caller
+    read (None: not checked); when the measure was saved since, MeasuresConflict."""
     municipality = measure.municipality
     require(user, Action.EDIT_GOALS_AND_MEASURES, municipality)
     merged = {name: getattr(measure, name) for name in MEASURE_FIELDS}
@@ -439,6 +454,8 @@ def update_measure(*, user, measure: Measure, data: dict) -> Measure:
     if cleaned["status"] == Measure.Status.DONE and not measure.substeps.exists():
         cleaned["progress"] = 100  # done is done; with sub-steps the roll-up decides
     with transaction.atomic():
+        mine = _mine(cleaned, links, data)
+        claim(measure, version=version, conflict=MeasuresConflict, mine=mine)
         _save(measure, cleaned, links, user=user)
         roll_up(measure)
     return measure
@@ -456,8 +473,10 @@ def roll_up(measure: Measure) -> int:
         return measure.progress
     progress = round(sum(100 if done else p for done, p in steps) / len(steps))
     if progress != measure.progress:
-        Measure.objects.filter(pk=measure.pk).update(progress=progress)
+        # A new version: a measure form opened before shows the changed progress as conflict.
+        Measure.objects.filter(pk=measure.pk).update(progress=progress, version=F("version") + 1)
         measure.progress = progress
+        measure.version = Measure.objects.values_list("version", flat=True).get(pk=measure.pk)
     return progress
 
 
@@ -483,9 +502,17 @@ def _clean_substep(municipality, data: dict) -> dict:
     }
 
 
-def save_substep(*, user, measure: Measure, data: dict, substep: SubStep | None = None) -> SubStep:
+def save_substep(
+    *,
+    user,
+    measure: Measure,
+    data: dict,
+    substep: SubStep | None = None,
+    version: int | None = None,
+) -> SubStep:
     """Add or change a sub-step. Coordinators and the measure's responsible person change
-    everything; the sub-step's own responsible person only its progress."""
+    everything; the sub-step's own responsible person only its progress. `version` is the
+    version of the sub-step the caller read (None: not checked)."""
     municipality = measure.municipality
     if substep is None:
         require_measure_update(user, measure)
@@ -538,6 +565,8 @@ def save_substep(*, user, measure: Measure, data: dict, substep: SubStep | None 
         }
     cleaned = _clean_substep(municipality, merged)
     with transaction.atomic():
+        mine = {name: value for name, value in cleaned.items() if name in data}
+        claim(substep, version=version, conflict=MeasuresConflict, mine=mine)
         _save(substep, cleaned, {}, user=user)
         roll_up(measure)
     return substep
@@ -591,6 +620,7 @@ def add_update(
             measure.progress = progress
         if status == Measure.Status.DONE and not has_steps:
             measure.progress = 100
+        bump(measure)
         measure._history_user = user
         measure.save()
         if has_steps:
@@ -606,9 +636,11 @@ def save_reflection(*, user, measure: Measure, outcome: str, reason: str, lesson
         raise MeasuresError(_("Unknown result."), field="outcome")
     if outcome and not (reason or "").strip():
         raise MeasuresError(_("Please say why."), field="outcome_reason")
-    measure.outcome = outcome or ""
-    measure.outcome_reason = (reason or "").strip()
-    measure.lessons = (lessons or "").strip()
-    measure._history_user = user
-    measure.save(update_fields=["outcome", "outcome_reason", "lessons", "updated"])
+    with transaction.atomic():
+        bump(measure)
+        measure.outcome = outcome or ""
+        measure.outcome_reason = (reason or "").strip()
+        measure.lessons = (lessons or "").strip()
+        measure._history_user = user
+        measure.save(update_fields=["outcome", "outcome_reason", "lessons", "version", "updated"])
     return measure

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
+from keck.history import history_page
 from keck.shell import KeckApplication, MenuEntry
 
 from . import views_dashboard, views_goals, views_measures, views_reports
@@ -25,3 +26,5 @@ class MeasuresApp(KeckApplication):
     goals_path = path("", include(views_goals.urlpatterns))  # goals/, hypotheses/
     measures_path = path("", include(views_measures.urlpatterns))  # plan/, plan/<id>/ …
     reports_path = path("", include(views_reports.urlpatterns))  # reports/ …
+    # History with restore (keck.history) of goals, measures and sub-steps.
+    history_path = path("history/<slug:kind>/<str:ref>/", history_page, name="history")

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, can, current_municipality, require
 from atlas_data.suppression import format_number
+from keck.history import history_url
+from keck.locking import renew_version
 
 from . import selectors, services, smart
 from .attainment import Attainment
@@ -253,6 +255,7 @@ def goal_detail(request, pk: int):
             "measures": [(m, selectors.rolled_up_progress(m)) for m in measures],
             "hypotheses": goal.hypotheses.select_related("conference"),
             "may_edit": _may_edit(request, municipality),
+            "history_url": history_url("goal", goal.pk),
         },
     )
 
@@ -274,6 +277,7 @@ def goal_form(request, pk: int | None = None):
     today = timezone.localdate()
     check = smart.check_goal(user=user, goal=goal, today=today) if goal else None
     checked = False
+    conflict = None
     if request.method == "POST":
         check = None
     if request.method == "POST" and form.is_valid():
@@ -288,7 +292,15 @@ def goal_form(request, pk: int | None = None):
                         user=user, municipality=municipality, data=form.cleaned_data
                     )
                 else:
-                    goal = services.update_goal(user=user, goal=goal, data=form.cleaned_data)
+                    goal = services.update_goal(
+                        user=user,
+                        goal=goal,
+                        data=form.cleaned_data,
+                        version=form.cleaned_data.get("version"),
+                    )
+            except services.MeasuresConflict as exc:
+                conflict = exc
+                renew_version(form, exc)
             except services.MeasuresError as exc:
                 form.add_service_error(exc)
             else:
@@ -306,6 +318,8 @@ def goal_form(request, pk: int | None = None):
             "checked": checked,
             "title": _("New impact goal") if goal is None else _("Edit impact goal"),
             "back": back,
+            "conflict": conflict,
+            "history_url": history_url("goal", goal.pk) if goal else None,
         },
     )
 

@@ -29,6 +29,8 @@ from accounts.permissions import (
     require,
     require_measure_update,
 )
+from keck.history import history_url
+from keck.locking import renew_version
 
 from . import selectors, services
 from .forms import (
@@ -187,6 +189,7 @@ def _detail_page(
             "hypotheses": measure.hypotheses.all(),
             "may_edit": can(user, Action.EDIT_GOALS_AND_MEASURES, measure.municipality),
             "may_update": may_update,
+            "history_url": history_url("measure", measure.pk),
             "update_form": update_form or (UpdateForm() if may_update else None),
             "reflection_form": reflection_form
             or (
@@ -271,7 +274,16 @@ def substep_progress(request, pk: int, step_pk: int):
         if form.cleaned_data["progress"] is not None:
             data["progress"] = form.cleaned_data["progress"]
         try:
-            services.save_substep(user=request.user, measure=measure, data=data, substep=step)
+            services.save_substep(
+                user=request.user,
+                measure=measure,
+                data=data,
+                substep=step,
+                version=form.cleaned_data["version"],
+            )
+        except services.MeasuresConflict as exc:
+            form.add_service_error(exc)
+            renew_version(form, exc)
         except services.MeasuresError as exc:
             form.add_service_error(exc)
         else:
@@ -291,11 +303,19 @@ def substep_form(request, pk: int, step_pk: int | None = None):
         initial=SubStepForm.initial_for(step) if step else None,
         municipality=measure.municipality,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.save_substep(
-                user=request.user, measure=measure, data=form.cleaned_data, substep=step
+                user=request.user,
+                measure=measure,
+                data=form.cleaned_data,
+                substep=step,
+                version=form.cleaned_data["version"],
             )
+        except services.MeasuresConflict as exc:
+            conflict = exc
+            renew_version(form, exc)
         except services.MeasuresError as exc:
             form.add_service_error(exc)
         else:
@@ -310,6 +330,8 @@ def substep_form(request, pk: int, step_pk: int | None = None):
             "form": form,
             "title": _("New sub-step") if step is None else _("Edit sub-step"),
             "back": _detail_url(measure, "substeps"),
+            "conflict": conflict,
+            "history_url": history_url("substep", step.pk) if step else None,
         },
     )
 
@@ -353,6 +375,7 @@ def measure_form(request, pk: int | None = None):
     data = request.POST or None
     form = MeasureForm(data, initial=initial, user=user, municipality=municipality)
     steps = substep_formset(municipality=municipality, data=data) if measure is None else None
+    conflict = None
     if request.method == "POST" and form.is_valid() and (steps is None or steps.is_valid()):
         try:
             if measure is None:
@@ -363,7 +386,15 @@ def measure_form(request, pk: int | None = None):
                     substeps=steps.steps(),
                 )
             else:
-                services.update_measure(user=user, measure=measure, data=form.cleaned_data)
+                services.update_measure(
+                    user=user,
+                    measure=measure,
+                    data=form.cleaned_data,
+                    version=form.cleaned_data.get("version"),
+                )
+        except services.MeasuresConflict as exc:
+            conflict = exc
+            renew_version(form, exc)
         except services.MeasuresError as exc:
             form.add_service_error(exc)
         else:
@@ -379,6 +410,8 @@ def measure_form(request, pk: int | None = None):
             "measure": measure,
             "title": _("New measure") if measure is None else _("Edit measure"),
             "back": _detail_url(measure) if measure else reverse("measures:measures"),
+            "conflict": conflict,
+            "history_url": history_url("measure", measure.pk) if measure else None,
         },
     )
 

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, require
+from keck.locking import LastChange, claim, user_name
 
 from ..models import Area, Indicator, Value, ValueChange
-from .errors import AtlasError
+from .errors import AtlasError, ValueConflict
 from .release import topic_of
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -29,6 +30,7 @@ def set_value(
     denominator: float | None = None,
     status: str = Value.Status.OK,
     source_note: str = "",
+    version: int | None = None,
 ) -> Value | None:
     """Set, change or remove (value None with status OK) one value, recording who, when and what.
 
@@ -37,6 +39,9 @@ def set_value(
 
     `status=SOURCE_SUPPRESSED` stores a `k. A.` delivered by the data holder (no number). An
     edit that changes nothing writes nothing. Returns the stored value, or None once removed.
+
+    `version` is the version of the value the caller read (0: there was none; None: not
+    checked): a correction or import in between refuses the edit with ValueConflict.
     """
     require(user, Action.EDIT_ATLAS_DATA, indicator.municipality, topic=topic_of(indicator))
     _validate(
@@ -61,6 +66,11 @@ def set_value(
         == (value, numerator, denominator, status)
     ):
         return current
+    mine = {"value": value, "numerator": numerator, "denominator": denominator, "status": status}
+    if current is None and version:
+        raise ValueConflict(current=None, deleted=True)
+    if current is not None:
+        claim(current, version=version, conflict=ValueConflict, mine=mine, last_change=last_change)
     ValueChange.objects.create(
         indicator=indicator,
         area=area,
@@ -88,6 +98,23 @@ def set_value(
     current.import_run = None
     current.save()
     return current
+
+
+def last_change(value: Value) -> LastChange | None:
+    """The newest entry of the value's change log: who (or which import) and when."""
+    change = (
+        ValueChange.objects.filter(indicator_id=value.indicator_id, area_id=value.area_id)
+        .filter(year=value.year)
+        .select_related("changed_by", "import_run")
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    if change is None:
+        return None
+    who = user_name(change.changed_by)
+    if not who and change.import_run is not None:
+        who = _("the import of %(file)s") % {"file": change.import_run.file_name}
+    return LastChange(who=who, when=change.changed_at)
 
 
 def _validate(*, indicator: Indicator, area: Area, year: int, numbers, status: str) -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from keck.locking import ConflictError
+
 
 class AtlasError(Exception):
     """An atlas operation that cannot be done, with a German message."""
+
+
+class ValueConflict(ConflictError, AtlasError):
+    """A value corrected by someone else (or imported) since the caller read it."""
 
 
 class ImportProblems(AtlasError):

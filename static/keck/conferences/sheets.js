@@ -1,6 +1,9 @@
 // Autosave of the reflection-sheet forms (fill and consolidate): every change of a question's
 // fields posts that question's answer as JSON to the form's data-autosave-url, with the CSRF
 // token of the form. Without JavaScript the form's own submit button saves everything.
+// Each question sends the version of its answer it was built from; when someone saved that
+// answer in between (HTTP 409), the question shows the message and the saved answer and lets
+// the user keep their own answer or take the saved one: nothing is overwritten silently.
 (function () {
   "use strict";
 
@@ -28,7 +31,31 @@
     }
     var other = fieldset.querySelector('[name="' + prefix + 'other"]');
     if (other) { data.other_text = other.value; }
+    var version = fieldset.querySelector("[data-version]");
+    if (version && version.value !== "") { data.version = Number(version.value); }
     return data;
+  }
+
+  function setVersion(fieldset, version) {
+    var input = fieldset.querySelector("[data-version]");
+    if (input && version !== undefined && version !== null) { input.value = String(version); }
+  }
+
+  function fillIn(fieldset, answer) {
+    // The saved answer into the inputs (the "take the saved answer" choice).
+    var prefix = "q" + fieldset.dataset.question + "-";
+    answer = answer || {};
+    fieldset.querySelectorAll('[name="' + prefix + 'answer"]').forEach(function (input) {
+      input.checked = input.value === (answer.answer || "");
+    });
+    var explanation = fieldset.querySelector('[name="' + prefix + 'explanation"]');
+    if (explanation) { explanation.value = answer.explanation || ""; }
+    var chosen = answer.choices || [];
+    fieldset.querySelectorAll('[name="' + prefix + 'choices"]').forEach(function (input) {
+      input.checked = chosen.indexOf(input.value) !== -1;
+    });
+    var other = fieldset.querySelector('[name="' + prefix + 'other"]');
+    if (other) { other.value = answer.other_text || ""; }
   }
 
   function bind(form) {
@@ -59,6 +86,61 @@
       }
     }
 
+    function clearConflict(fieldset) {
+      var box = fieldset.querySelector("[data-conflict-live]");
+      if (box) { box.remove(); }
+    }
+
+    function showConflict(fieldset, body) {
+      clearConflict(fieldset);
+      var box = document.createElement("div");
+      box.className = "keck-conflict";
+      box.setAttribute("role", "alert");
+      box.dataset.conflictLive = "1";
+      var message = document.createElement("p");
+      message.className = "keck-errors";
+      message.textContent = body.detail;
+      box.appendChild(message);
+      if (body.differences && body.differences.length) {
+        var list = document.createElement("ul");
+        body.differences.forEach(function (difference) {
+          var item = document.createElement("li");
+          item.textContent = difference.label + " – " + form.dataset.textSavedNow + " " + difference.current;
+          list.appendChild(item);
+        });
+        box.appendChild(list);
+      }
+      var actions = document.createElement("p");
+      var keep = document.createElement("button");
+      keep.type = "button";
+      keep.className = "keck-button small";
+      keep.dataset.conflictKeep = "1";
+      keep.textContent = form.dataset.textKeepMine;
+      keep.addEventListener("click", function () {
+        setVersion(fieldset, body.version);
+        clearConflict(fieldset);
+        save(fieldset);
+      });
+      var take = document.createElement("button");
+      take.type = "button";
+      take.className = "keck-button small secondary";
+      take.dataset.conflictTake = "1";
+      take.textContent = form.dataset.textTakeTheirs;
+      take.addEventListener("click", function () {
+        fillIn(fieldset, body.current);
+        setVersion(fieldset, body.version);
+        clearConflict(fieldset);
+        delete failed[fieldset.dataset.question];
+        summary();
+      });
+      actions.appendChild(keep);
+      actions.appendChild(document.createTextNode(" "));
+      actions.appendChild(take);
+      box.appendChild(actions);
+      var fields = fieldset.querySelector(".keck-sheet-fields") || fieldset.lastElementChild;
+      fieldset.insertBefore(box, fields);
+    }
+
     function save(fieldset) {
       var status = fieldset.querySelector("[data-status]");
       var id = fieldset.dataset.question;
@@ -76,7 +158,19 @@
         body: JSON.stringify(valuesOf(fieldset)),
       })
         .then(function (response) {
+          if (response.status === 200) {
+            return response.json().then(function (body) {
+              setVersion(fieldset, body.version);
+              return null;
+            });
+          }
           if (response.ok) { return null; }
+          if (response.status === 409) {
+            return response.json().then(function (body) {
+              showConflict(fieldset, body);
+              return body.detail;
+            });
+          }
           return response.json().then(
             function (body) {
               return (body && (body.detail || JSON.stringify(body))) || String(response.status);

@@ -130,10 +130,14 @@ class User:
             parsed = SimpleCookie()
             parsed.load(header)
             self.cookies.update({name: morsel.value for name, morsel in parsed.items()})
-        ok = response.status_code < 400
+        location = response.headers.get("location", "")
+        # A redirect to the login page means the session was lost: the request did not happen.
+        ok = response.status_code < 400 and "/accounts/login/" not in location
+        if method == "POST" and path == "/accounts/login/":
+            ok = response.status_code == 302  # a refused login shows the form again (200)
         self.load.samples.append(Sample(self.kind, elapsed, ok))
         if not ok:
-            self.load.failures.append(f"{method} {path}: HTTP {response.status_code}")
+            self.load.failures.append(f"{method} {path}: HTTP {response.status_code} {location}")
         return response
 
     async def pause(self) -> None:

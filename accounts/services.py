@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import string
 
+from axes.utils import reset as reset_login_failures
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Membership, Municipality
-from .permissions import forget_cached_memberships, validate_roles
+from .permissions import Action, forget_cached_memberships, require, validate_roles
 
 
 class AccountsError(Exception):
@@ -156,6 +157,17 @@ def remove_member(*, membership: Membership) -> None:
     user = membership.user
     membership.delete()
     forget_cached_memberships(user)
+
+
+def unlock_member(*, user, membership: Membership) -> int:
+    """Lift a member's login lock (django-axes) at once; returns the failure records removed.
+
+    Only for those who manage the municipality's members. The lock is per account, so this
+    also unlocks the account for its other municipalities: it grants no access, it only lets
+    the owner try their password again.
+    """
+    require(user, Action.MANAGE_MEMBERS, membership.municipality)
+    return reset_login_failures(username=membership.user.get_username())
 
 
 def _ensure_other_admin(membership: Membership) -> None:

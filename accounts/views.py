@@ -1,10 +1,14 @@
-"""Administration pages (members, roles, settings) and the municipality switcher: thin views."""
+"""Administration pages (members, roles, settings), the municipality switcher and the page of a
+locked-out login: thin views."""
 
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +21,7 @@ from .forms import AddMemberForm, MemberRolesForm, MunicipalitySettingsForm
 from .middleware import SESSION_KEY
 from .models import Membership
 from .permissions import Action, can, member_municipalities, require
-from .selectors import members_of
+from .selectors import locked_out_usernames, members_of
 
 
 @require_POST
@@ -47,11 +51,46 @@ def _current(request):
 @login_required
 def member_list(request):
     municipality = _current(request)
-    memberships = members_of(user=request.user, municipality=municipality)
+    memberships = list(members_of(user=request.user, municipality=municipality))
+    locked = locked_out_usernames(usernames=[m.user.get_username() for m in memberships])
+    for membership in memberships:
+        membership.locked_out = membership.user.get_username() in locked
     return render(
         request,
         "accounts/member_list.html",
         {"memberships": memberships, "municipality": municipality},
+    )
+
+
+@require_POST
+@login_required
+def member_unlock(request, pk):
+    municipality = _current(request)
+    membership = get_object_or_404(Membership, pk=pk, municipality=municipality)
+    services.unlock_member(user=request.user, membership=membership)
+    messages.success(
+        request,
+        _("%(user)s can log in again.") % {"user": membership.user.get_username()},
+    )
+    return redirect("administration:members")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The answer to a login while locked out (django-axes' AXES_LOCKOUT_CALLABLE), status 429.
+
+    The lock runs from the latest failed attempt, which is this very request, so the time to
+    try again is now plus the cool-off time.
+    """
+    cool_off = get_cool_off(request)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "retry_at": timezone.localtime(timezone.now() + cool_off),
+            "minutes": int(cool_off.total_seconds() // 60),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=429,
     )
 
 
@@ -174,4 +213,5 @@ class AdministrationApp(KeckApplication):
     members_path = path("", member_list, name="members")
     member_add_path = path("members/add/", member_add, name="member_add")
     member_edit_path = path("members/<int:pk>/", member_edit, name="member_edit")
+    member_unlock_path = path("members/<int:pk>/unlock/", member_unlock, name="member_unlock")
     settings_path = path("settings/", municipality_settings, name="settings")

@@ -1,9 +1,12 @@
 """Django settings for KECK, read from the environment (12-factor) with safe laptop defaults."""
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
+    "axes",  # login throttling: locks a username at an address after repeated failures
+    "csp",
     "leaflet",  # ships Leaflet's JS and CSS as static files
     "viewflow",
     "viewflow.workflow",
@@ -64,6 +69,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "keck.middleware.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "keck.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +85,8 @@ MIDDLEWARE = [
     "accounts.middleware.CurrentMunicipalityMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # Last, as django-axes asks: turns a refused login of a locked-out user into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "keck.urls"
@@ -123,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator"},
+]
+# Axes first: it refuses a locked-out user before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -173,6 +188,73 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no KECK page uses (keck.middleware.PermissionsPolicyMiddleware).
+KECK_PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
+
+# Sessions end when the browser closes (shared office computers) and at the latest one working
+# day after the login; the expiry is not renewed on every request, which would turn every page
+# view into a database write.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes): 5 failed logins of one username from one address lock that
+# combination for 15 minutes, counted from the last failure. Locking by username and address
+# together keeps one attacker from locking a colleague out and a town hall behind one NAT
+# address from locking everyone out. A municipal admin unlocks members on the members page;
+# operators use `manage.py axes_reset_username NAME` (README).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Data minimisation: only the failures that count towards a lock are stored, no log of every
+# successful login.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+# Behind a reverse proxy the client's address is in X-Forwarded-For; KECK_PROXY_COUNT says how
+# many proxies (trusted, setting the header) stand in front, 0: none, use REMOTE_ADDR.
+KECK_PROXY_COUNT = env.int("KECK_PROXY_COUNT", default=0)
+if KECK_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = KECK_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline
+# scripts and no eval; data for scripts travels in <script type="application/json"> blocks.
+# Inline styles stay allowed: Leaflet, plotly and viewflow's components position with them.
+# The maps need no images from elsewhere unless a base map is configured (KECK_TILE_URL below).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Uploads: limits in MB, checked with the content type by keck.uploads.check_upload.
+KECK_MAX_IMPORT_MB = env.int("KECK_MAX_IMPORT_MB", default=50)
+KECK_MAX_TEMPLATE_MB = env.int("KECK_MAX_TEMPLATE_MB", default=10)
+KECK_ZIP_MAX_MEMBERS = env.int("KECK_ZIP_MAX_MEMBERS", default=1000)
+KECK_ZIP_MAX_UNPACKED_MB = env.int("KECK_ZIP_MAX_UNPACKED_MB", default=500)
+KECK_ZIP_MAX_RATIO = env.int("KECK_ZIP_MAX_RATIO", default=100)
+# Requests larger than the largest upload (plus its form) are refused before their body is read
+# (keck.middleware.RequestSizeLimitMiddleware), so a huge upload cannot fill the disk.
+KECK_MAX_REQUEST_MB = max(KECK_MAX_IMPORT_MB, KECK_MAX_TEMPLATE_MB) + 1
+# Files above this size go to a temporary file instead of memory; form fields and JSON bodies
+# above DATA_UPLOAD_MAX_MEMORY_SIZE are refused (Django's defaults, stated on purpose).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 EMAIL_BACKEND = env.str(
@@ -279,3 +361,9 @@ KECK_BKG_SOURCE_NOTE = "© GeoBasis-DE / BKG 2021"
 # empty: the maps draw only our own geometries and work without internet.
 KECK_TILE_URL = env.str("KECK_TILE_URL", default="")
 KECK_TILE_ATTRIBUTION = env.str("KECK_TILE_ATTRIBUTION", default="")
+if KECK_TILE_URL:
+    # The tile server's origin, with Leaflet's {s} subdomain placeholder as a CSP wildcard.
+    _tiles = urlsplit(KECK_TILE_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://{_tiles.netloc}".replace("{s}", "*")
+    )

@@ -1,7 +1,7 @@
 """URL map: public pages, the internal viewflow site, auth, API and health check."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from viewflow.contrib.auth import AuthViewset
 
 from accounts.views import switch_municipality
@@ -17,6 +17,7 @@ urlpatterns = [
     path("atlas/<slug:slug>/", include("atlas_data.public_urls")),
     path("api/v1/", include("keck.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start script as a file: the CSP forbids inline scripts.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("app/", site.urls),
 ]

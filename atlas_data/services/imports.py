@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
 from accounts.permissions import Action, require
+from keck.uploads import UploadRejected, check_upload
 
 from ..models import ImportRun
 from . import run_lock
@@ -92,6 +93,12 @@ def start_import(
                 "allowed": ", ".join(allowed_suffixes(kind)),
             }
         )
+    try:
+        check_upload(
+            uploaded_file, allowed=allowed_suffixes(kind), max_mb=settings.KECK_MAX_IMPORT_MB
+        )
+    except UploadRejected as exc:
+        raise AtlasError(str(exc)) from exc
     cleaned = _clean_options(options)
     cleaned["language"] = translation.get_language() or settings.LANGUAGE_CODE
     run = ImportRun(

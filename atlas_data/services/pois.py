@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -36,6 +37,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Municipality
 from accounts.permissions import Action, require
+from keck.uploads import UploadRejected, check_upload
 
 from ..geo import GeoFileError, from_geojson, read_geo_frame, to_web_crs
 from ..models import Area, Poi, PoiCategory
@@ -493,6 +495,10 @@ def sync_pois(*, municipality: Municipality, path, user=None, crs: str | None = 
 
 def import_uploaded_pois(*, municipality: Municipality, upload, user, crs: str | None) -> dict:
     """`import_pois` for an uploaded file (POI files are small: imported while one waits)."""
+    try:
+        check_upload(upload, allowed=POI_SUFFIXES, max_mb=settings.KECK_MAX_IMPORT_MB)
+    except UploadRejected as exc:
+        raise ImportProblems([{"row": None, "column": None, "message": str(exc)}]) from exc
     suffix = Path(upload.name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="keck-pois-") as folder:
         path = Path(folder) / f"upload{suffix}"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require_report_access
 from atlas_data.selectors_exports import ExportError, NotVisible
+from keck.uploads import UploadRejected, check_upload
 
 from ..attainment import Attainment, Point, attainment
 from ..models import ReportRun
@@ -48,7 +49,6 @@ from .data import (
 logger = logging.getLogger(__name__)
 
 MAX_MAPS = 12  # each map is a page; more would bury the report
-MAX_TEMPLATE_SIZE = 10 * 1024 * 1024
 
 
 def runs_for(*, user, municipality: Municipality):
@@ -289,8 +289,10 @@ def upload_interim_template(*, user, municipality: Municipality, upload) -> None
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".docx"):
         raise MeasuresError(_("Please upload a Word file (.docx)."), field="file")
-    if upload.size > MAX_TEMPLATE_SIZE:
-        raise MeasuresError(_("The template is larger than 10 MB."), field="file")
+    try:
+        check_upload(upload, allowed=[".docx"], max_mb=settings.KECK_MAX_TEMPLATE_MB)
+    except UploadRejected as exc:
+        raise MeasuresError(str(exc), field="file") from exc
     content = upload.read()
     try:
         interim.render_docx(sample_report(municipality), template=io.BytesIO(content))

@@ -618,7 +618,7 @@ def test_a_coordinator_uploads_an_own_template_that_the_report_uses(
     broken = SimpleUploadedFile("vorlage.docx", b"not a word file")
     response = client.post(url, {"file": broken})
     assert response.status_code == 400
-    assert b"The template cannot be used" in response.content
+    assert b"is not in the format Word (.docx) that its name promises" in response.content
     assert not (tmp_path / "templates").exists()
     content = _own_template()
     assert client.post(url, {"file": SimpleUploadedFile("v.docx", content)}).status_code == 302

@@ -16,6 +16,9 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("KECK_VAR_DIR", tempfile.mkdtemp(prefix="keck-test-var-"))
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Cached atlas results per process: parallel test workers reuse the same primary keys in their
+# own databases and must not share one file cache (atlas_data/cache.py).
+os.environ.setdefault("ATLAS_CACHE_URL", "locmemcache://atlas")
 # Tasks run eagerly in every suite; the services suite's worker fixture switches eager off for the
 # tests that prove a real worker on Redis runs them.
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")

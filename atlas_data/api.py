@@ -6,9 +6,16 @@ The public (and any caller without a membership) sees released indicators and ye
 
 from __future__ import annotations
 
-from django.http import Http404
+import json
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -20,8 +27,10 @@ from rest_framework.views import APIView
 from accounts.models import Municipality
 from accounts.permissions import Action, can
 
-from . import selectors
+from . import cache as atlas_cache
+from . import selectors, selectors_explore
 from .models import Indicator, SpatialLevel
+from .selectors_exports import ExportError, parse_ids
 from .suppression import STATUS_MISSING, STATUS_OK, STATUS_SUPPRESSED
 
 
@@ -42,6 +51,38 @@ def internal_municipality_for_request(request, slug, *, write: bool = False) -> 
     if not can(request.user, Action.VIEW_INTERNAL, municipality):
         raise Http404
     return municipality
+
+
+def _atlas_etag(request, slug, *args, **kwargs) -> str | None:
+    """The ETag of an answer made of atlas data: the municipality's data version, the request
+    and what kind of viewer asks (public, member, sees suppressed values) in which language.
+
+    None (no conditional answer) where the caller may not see the municipality at all; the
+    view then answers 404 as usual.
+    """
+    municipality = Municipality.objects.filter(slug=slug).first()
+    viewer = None if request.GET.get("public") in ("1", "true") else request.user
+    if municipality is None or not can(viewer, Action.VIEW_PUBLIC, municipality):
+        return None
+    kind = (
+        can(viewer, Action.VIEW_INTERNAL, municipality),
+        can(viewer, Action.VIEW_SUPPRESSED_VALUES, municipality),
+    )
+    return atlas_cache.etag(
+        municipality.pk, request.get_full_path(), kind, translation.get_language()
+    )
+
+
+# Map and table answers are large and change only with the data: a browser asks again with
+# If-None-Match and gets 304 Not Modified while the data version is the same.
+atlas_conditional = method_decorator(condition(etag_func=_atlas_etag), name="get")
+
+
+def revalidated(response: HttpResponse) -> HttpResponse:
+    """Private (per viewer) and revalidated on every use, so an ETag answers most requests."""
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
 
 
 def _level_from_query(request, municipality: Municipality) -> SpatialLevel | None:
@@ -357,7 +398,92 @@ class IndicatorValues(APIView):
         return Response(ValuesTableSerializer(table).data)
 
 
+# --- the table -------------------------------------------------------------------------------
+
+
+def _shown_columns(cells) -> dict:
+    return {
+        "values": [shown.value for shown in cells],
+        "displays": [shown.display for shown in cells],
+        "statuses": [shown.status for shown in cells],
+    }
+
+
+@atlas_conditional
+class IndicatorTable(APIView):
+    """Several indicators for every area of a level in one year, as compact JSON.
+
+    One row per area with the numbers, German texts and statuses in the order of
+    `indicators`, plus the municipality's reference row: the table view of the atlas for
+    scripts. Every number passes the suppression function. `public=1` answers as to the public.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("indicators", str, required=True, description="Ids, e.g. `1,2`"),
+            OpenApiParameter("year", int, description="Year (default: the latest of all)"),
+            OpenApiParameter("level", str, description="Slug (or id) of a spatial level"),
+            OpenApiParameter("public", bool, description="Answer as to the public"),
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request, slug):
+        municipality = municipality_for_request(request, slug)
+        viewer = None if request.query_params.get("public") in ("1", "true") else request.user
+        try:
+            ids = parse_ids(request.query_params.get("indicators"), name="indicators")
+        except ExportError as exc:
+            raise ValidationError({"indicators": str(exc)}) from exc
+        if not ids:
+            raise ValidationError({"indicators": _("Choose at least one indicator.")})
+        catalogue = selectors_explore.explorer_catalogue(user=viewer, municipality=municipality)
+        indicators = [catalogue.get(pk) for pk in ids]
+        if None in indicators:
+            raise Http404
+        year = _year_from_query(request)
+        if year is None:
+            year = max(y for i in indicators for y in catalogue.years[i.pk].years)
+        level = _level_from_query(request, municipality) or selectors.default_level(
+            user=viewer, municipality=municipality
+        )
+        if level is None:
+            raise Http404
+        table = selectors_explore.explore_table(
+            user=viewer, catalogue=catalogue, indicators=indicators, year=year, level=level
+        )
+        data = {
+            "year": year,
+            "level": {"slug": level.slug, "name": level.name, "depth": level.depth},
+            "indicators": [
+                {
+                    "id": column.indicator.pk,
+                    "name": column.indicator.name,
+                    "short_name": column.indicator.short_name,
+                    "unit": column.indicator.unit,
+                    "kind": column.indicator.kind,
+                    "decimals": column.indicator.decimals,
+                    "released": bool(column.table and column.table.released),
+                }
+                for column in table.columns
+            ],
+            "reference": {
+                "name": table.reference_name,
+                "kinds": [kind or None for _shown, kind in table.reference_cells],
+                **_shown_columns([shown for shown, _kind in table.reference_cells]),
+            }
+            if table.reference_name is not None
+            else None,
+            "areas": [
+                {"id": row.area_id, "key": row.key, "name": row.name, **_shown_columns(row.cells)}
+                for row in table.rows
+            ],
+        }
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return revalidated(HttpResponse(body, content_type="application/json"))
+
+
 urlpatterns = [
+    path("municipalities/<slug:slug>/table/", IndicatorTable.as_view(), name="api-table-json"),
     path("municipalities/<slug:slug>/levels/", LevelList.as_view(), name="api-levels"),
     path("municipalities/<slug:slug>/areas/", AreaList.as_view(), name="api-areas"),
     path("municipalities/<slug:slug>/indicators/", IndicatorList.as_view(), name="api-indicators"),

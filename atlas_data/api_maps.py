@@ -22,7 +22,13 @@ from rest_framework.views import APIView
 from accounts.permissions import Action, can
 
 from . import selectors
-from .api import _level_from_query, _year_from_query, municipality_for_request
+from .api import (
+    _level_from_query,
+    _year_from_query,
+    atlas_conditional,
+    municipality_for_request,
+    revalidated,
+)
 from .classification import (
     DEFAULT_CLASSES,
     DEFAULT_METHOD,
@@ -186,6 +192,7 @@ def render_feature_collection(collection: dict, features: list) -> str:
     return head[: -len("]}")] + ",".join(parts) + "]}"
 
 
+@atlas_conditional
 class IndicatorMap(APIView):
     """Geometry, values and classes of one indicator for every area of a level.
 
@@ -246,8 +253,10 @@ class IndicatorMap(APIView):
         except ClassificationError as exc:
             raise ValidationError({"classification": str(exc)}) from exc
         collection, features = map_payload(layer, method=method, classes=classes)
-        return HttpResponse(
-            render_feature_collection(collection, features), content_type="application/json"
+        return revalidated(
+            HttpResponse(
+                render_feature_collection(collection, features), content_type="application/json"
+            )
         )
 
 

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 
+from . import cache as atlas_cache
 from .models import Area, Indicator, IndicatorRelease, SpatialLevel, Topic, Value, ValueChange
-from .suppression import STATUS_MISSING, Shown, indicator_values
+from .suppression import STATUS_MISSING, Shown, check_access, compute_indicator_values
 
 # A three-year age group (e.g. the under-3-year-olds) is about 2.5 % of Germany's inhabitants
 # (Destatis: about 2.1 million of 84 million), so an area needs about
@@ -166,51 +167,147 @@ def values_table(
 
     Everything passes the one suppression function. A fixed number of queries.
     """
-    data = indicator_values(user=user, indicator=indicator, year=year)
-    rows_of_level = data.rows(level.pk)
-    rows = [
-        ValueRow(
-            area_id=area.id,
-            area_key=area.key,
-            area_name=area.name,
-            parent_key=data.areas[area.parent_id].key if area.parent_id in data.areas else None,
-            shown=shown,
-        )
-        for area, shown in rows_of_level
-    ]
-    reference = None
-    parents: list[Reference] = []
-    if level.depth > 0:
-        root = next((a for a in data.areas.values() if a.depth == 0), None)
-        if root is not None:
-            reference = Reference(
-                root.key, root.name, data.reference(root.id, [s for _a, s in rows_of_level])
-            )
-        by_parent: dict[int, list[Shown]] = defaultdict(list)
-        for area, shown in rows_of_level:
-            if area.parent_id is not None:
-                by_parent[area.parent_id].append(shown)
-        for parent_id in sorted(by_parent, key=lambda pk: data.areas[pk].key):
-            parent = data.areas[parent_id]
-            parents.append(
-                Reference(parent.key, parent.name, data.reference(parent_id, by_parent[parent_id]))
-            )
-    if released is None:
-        released = IndicatorRelease.objects.filter(indicator=indicator, year=year).exists()
-    valid_levels = list(indicator.valid_levels.all())
-    # Values aggregated upward stay valid above the finest valid level.
-    valid = not valid_levels or level.depth <= max(lv.depth for lv in valid_levels)
-    return ValuesTable(
-        indicator=indicator,
-        year=year,
+    return values_tables(
+        user=user,
+        items=[(indicator, year)],
         level=level,
-        released=released,
-        valid_for_level=valid,
-        viewer_sees_suppressed=data.viewer_sees_suppressed,
-        rows=rows,
-        reference=reference,
-        parents=parents,
-    )
+        released=None if released is None else {(indicator.pk, year): released},
+    )[0]
+
+
+@dataclass(frozen=True)
+class _LevelPart:
+    """What `values_table` derives from the suppressed tree for one level: cached as it is."""
+
+    rows: list[ValueRow]
+    reference: Reference | None
+    parents: list[Reference]
+    viewer_sees_suppressed: bool
+
+
+def values_tables(
+    *,
+    user,
+    items: list[tuple[Indicator, int]],
+    level: SpatialLevel,
+    released: dict[tuple[int, int], bool] | None = None,
+) -> list[ValuesTable]:
+    """`values_table` of many (indicator, year) items of one municipality and level, in order.
+
+    The suppressed tree of an indicator year is the same for every viewer of the same kind
+    (public and members alike, or those who see suppressed values) until the municipality's
+    data changes, so each level's part is cached under its data version (atlas_data/cache.py).
+    Missing ones are computed together: two queries for all of them, then every level of each
+    is stored, as the next request usually asks for another level of the same indicators.
+    Access is checked on every call, before the cache is read.
+    """
+    if not items:
+        return []
+    municipality = items[0][0].municipality
+    pairs = [(indicator.pk, year) for indicator, year in items]
+    sees = check_access(user=user, municipality=municipality, pairs=pairs)
+    version = atlas_cache.data_version(municipality.pk)
+
+    def key(pair, level_id):
+        return atlas_cache.key(municipality.pk, version, "table", *pair, level_id, int(sees))
+
+    parts = {
+        pair: part
+        for pair, part in zip(
+            pairs,
+            _cached([key(pair, level.pk) for pair in pairs]),
+            strict=True,
+        )
+        if part is not None
+    }
+    missing = {pair for pair in pairs if pair not in parts}
+    if missing:
+        computed = compute_indicator_values(
+            municipality=municipality,
+            indicators=[indicator for indicator, _year in items],
+            pairs=missing,
+            sees=sees,
+        )
+        entries = {}
+        for pair, data in computed.items():
+            for level_id, part in _level_parts(data).items():
+                entries[key(pair, level_id)] = part
+                if level_id == level.pk:
+                    parts[pair] = part
+        atlas_cache.set_many(entries)
+    if released is None:
+        released_pairs = set(
+            IndicatorRelease.objects.filter(
+                indicator_id__in={pk for pk, _year in pairs}, year__in={y for _pk, y in pairs}
+            ).values_list("indicator_id", "year")
+        )
+        released = {pair: pair in released_pairs for pair in pairs}
+    tables = []
+    for (indicator, year), pair in zip(items, pairs, strict=True):
+        part = parts.get(pair) or _LevelPart([], None, [], sees)
+        valid_levels = list(indicator.valid_levels.all())
+        # Values aggregated upward stay valid above the finest valid level.
+        valid = not valid_levels or level.depth <= max(lv.depth for lv in valid_levels)
+        tables.append(
+            ValuesTable(
+                indicator=indicator,
+                year=year,
+                level=level,
+                released=released[pair],
+                valid_for_level=valid,
+                viewer_sees_suppressed=part.viewer_sees_suppressed,
+                rows=part.rows,
+                reference=part.reference,
+                parents=part.parents,
+            )
+        )
+    return tables
+
+
+def _cached(keys: list[str]) -> list:
+    found = atlas_cache.get_many(keys)
+    return [found.get(key) for key in keys]
+
+
+def _level_parts(data) -> dict[int, _LevelPart]:
+    """Rows, reference and parents of every level of one suppressed indicator year."""
+    depths = {area.level_id: area.depth for area in data.areas.values()}
+    root = next((a for a in data.areas.values() if a.depth == 0), None)
+    parts = {}
+    for level_id, depth in depths.items():
+        rows_of_level = data.rows(level_id)
+        rows = [
+            ValueRow(
+                area_id=area.id,
+                area_key=area.key,
+                area_name=area.name,
+                parent_key=data.areas[area.parent_id].key
+                if area.parent_id in data.areas
+                else None,
+                shown=shown,
+            )
+            for area, shown in rows_of_level
+        ]
+        reference = None
+        parents: list[Reference] = []
+        if depth > 0:
+            if root is not None:
+                reference = Reference(
+                    root.key, root.name, data.reference(root.id, [s for _a, s in rows_of_level])
+                )
+            by_parent: dict[int, list[Shown]] = defaultdict(list)
+            for area, shown in rows_of_level:
+                if area.parent_id is not None:
+                    by_parent[area.parent_id].append(shown)
+            for parent_id in sorted(by_parent, key=lambda pk: data.areas[pk].key):
+                parent = data.areas[parent_id]
+                parents.append(
+                    Reference(
+                        parent.key, parent.name, data.reference(parent_id, by_parent[parent_id])
+                    )
+                )
+        parts[level_id] = _LevelPart(rows, reference, parents, data.viewer_sees_suppressed)
+    return parts
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ year through the same `suppression.shown_values` as `suppression.indicator_value
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,9 +19,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 
-from .aggregation import MISSING, OK, PUBLISHED, SOURCE_SUPPRESSED, AreaNode, Cell, complete_tree
 from .classification import Classification, classify
-from .models import Area, Indicator, IndicatorRelease, SpatialLevel, Value
+from .models import Area, Indicator, IndicatorRelease, SpatialLevel
 from .selectors import (
     IndicatorYears,
     Reference,
@@ -30,17 +28,16 @@ from .selectors import (
     indicator_years,
     indicators_for,
     values_table,
+    values_tables,
 )
 from .suppression import (
     MISSING_TEXT,
     STATUS_MISSING,
     STATUS_SUPPRESSED,
-    AreaInfo,
     IndicatorValues,
-    Rules,
     Shown,
+    compute_indicator_values,
     format_number,
-    shown_values,
 )
 
 NO_VALUE = Shown(value=None, display=MISSING_TEXT, status=STATUS_MISSING)
@@ -295,22 +292,21 @@ def explore_table(
 ) -> ExploreTable:
     """The values of `indicators` for every area of `level` in `year`, with the reference row.
 
-    One query for the areas, plus `values_table`'s fixed number per indicator.
+    A fixed number of queries however many indicators (`values_tables`).
     """
     areas = list(Area.objects.filter(level=level).order_by("key").values_list("id", "key", "name"))
-    columns = []
-    for indicator in indicators:
-        years = catalogue.years[indicator.pk]
-        table = None
-        if year in years.years:
-            table = values_table(
-                user=user,
-                indicator=indicator,
-                year=year,
-                level=level,
-                released=year in years.released,
-            )
-        columns.append(TableColumn(indicator=indicator, table=table))
+    with_year = [i for i in indicators if year in catalogue.years[i.pk].years]
+    tables = values_tables(
+        user=user,
+        items=[(indicator, year) for indicator in with_year],
+        level=level,
+        released={(i.pk, year): year in catalogue.years[i.pk].released for i in with_year},
+    )
+    by_indicator = {table.indicator.pk: table for table in tables}
+    columns = [
+        TableColumn(indicator=indicator, table=by_indicator.get(indicator.pk))
+        for indicator in indicators
+    ]
     by_area = [
         {row.area_id: row.shown for row in column.table.rows} if column.table else {}
         for column in columns
@@ -364,60 +360,12 @@ def indicator_values_many(
         pairs &= released
     if not pairs:
         return {}
-    areas = {
-        row[0]: AreaInfo(*row)
-        for row in Area.objects.filter(municipality=municipality).values_list(
-            "id", "key", "name", "level_id", "level__depth", "parent_id"
-        )
-    }
-    stored: dict[tuple[int, int], dict[int, Cell]] = defaultdict(dict)
-    for indicator_id, year, area_id, value, numerator, denominator, status in Value.objects.filter(
-        indicator_id__in=list(indicators),
-        year__in={year for _pk, year in pairs},
-        area__municipality=municipality,
-    ).values_list("indicator_id", "year", "area_id", "value", "numerator", "denominator", "status"):
-        if (indicator_id, year) not in pairs:
-            continue
-        if status == Value.Status.SOURCE_SUPPRESSED:
-            cell_status = SOURCE_SUPPRESSED
-        elif value is None:
-            cell_status = MISSING
-        else:
-            cell_status = OK
-        stored[(indicator_id, year)][area_id] = Cell(
-            area_id=area_id,
-            parent_id=areas[area_id].parent_id,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            status=cell_status,
-            origin=None if cell_status == MISSING else PUBLISHED,
-        )
-    nodes = [AreaNode(a.id, a.parent_id, a.depth) for a in areas.values()]
-    sees = can(user, Action.VIEW_SUPPRESSED_VALUES, municipality)
-    rules = Rules.of(municipality)
-    result = {}
-    for indicator_id, year in pairs:
-        indicator = indicators[indicator_id]
-        cells = complete_tree(
-            areas=nodes,
-            stored=stored.get((indicator_id, year), {}),
-            kind=indicator.kind,
-            rate_base=indicator.rate_base,
-        )
-        shown = shown_values(
-            cells,
-            kind=indicator.kind,
-            rules=rules,
-            viewer_sees_suppressed=sees,
-            decimals=indicator.decimals,
-            unit=indicator.unit,
-            rate_base=indicator.rate_base,
-        )
-        result[(indicator_id, year)] = IndicatorValues(
-            indicator=indicator, year=year, areas=areas, shown=shown, viewer_sees_suppressed=sees
-        )
-    return result
+    return compute_indicator_values(
+        municipality=municipality,
+        indicators=list(indicators.values()),
+        pairs=pairs,
+        sees=can(user, Action.VIEW_SUPPRESSED_VALUES, municipality),
+    )
 
 
 def _root_reference(data: IndicatorValues, level_id: int) -> Shown | None:

@@ -1,8 +1,9 @@
 """The one place that decides which atlas numbers may be shown to whom (domain.md §3, Datenschutz).
 
 Every number that leaves the atlas (pages, API, exports, reports, charts, bookmarks) comes out of
-`shown_values`, a pure function over plain data, or out of `indicator_values`, its thin wrapper
-that loads one indicator and year from the database for a viewer. There is no second path.
+`shown_values`, a pure function over plain data, or out of `indicator_values` and
+`compute_indicator_values`, its thin wrappers that load indicator years from the database for a
+viewer (`check_access`). There is no second path.
 
 Primary suppression hides small counts (0–threshold, or 1–threshold where the municipality shows
 zeros), shares and rates whose numerator or denominator is such a count, means over a small
@@ -525,64 +526,109 @@ class IndicatorValues:
         return mean_reference(members, decimals=self.indicator.decimals, unit=self.indicator.unit)
 
 
+def check_access(*, user, municipality, pairs) -> bool:
+    """May `user` see the (indicator id, year) `pairs`? Raises PermissionDenied if not.
+
+    Members see drafts, the public only released indicator years. Returns whether the viewer
+    sees suppressed values (true numbers marked as suppressed) instead of `k. A.`.
+    """
+    from accounts.permissions import Action, can, require
+
+    from .models import IndicatorRelease
+
+    if not can(user, Action.VIEW_INTERNAL, municipality):
+        require(user, Action.VIEW_PUBLIC, municipality)
+        released = set(
+            IndicatorRelease.objects.filter(
+                indicator_id__in={pk for pk, _year in pairs}
+            ).values_list("indicator_id", "year")
+        )
+        hidden = sorted(set(pairs) - released)
+        if hidden:
+            raise PermissionDenied(
+                _("This indicator has not been released for %(year)s.") % {"year": hidden[0][1]}
+            )
+    return can(user, Action.VIEW_SUPPRESSED_VALUES, municipality)
+
+
 def indicator_values(*, user, indicator: Indicator, year: int) -> IndicatorValues:
     """Every area's value of `indicator` in `year` as `user` may see it (None: the public).
 
     Members see drafts, the public only released indicator years. Runs a fixed number of
     queries however many areas the municipality has.
     """
-    from accounts.permissions import Action, can, require
-
-    from .models import Area, IndicatorRelease, Value
-
     municipality = indicator.municipality
-    if not can(user, Action.VIEW_INTERNAL, municipality):
-        require(user, Action.VIEW_PUBLIC, municipality)
-        if not IndicatorRelease.objects.filter(indicator=indicator, year=year).exists():
-            raise PermissionDenied(
-                _("This indicator has not been released for %(year)s.") % {"year": year}
-            )
+    sees = check_access(user=user, municipality=municipality, pairs=[(indicator.pk, year)])
+    return compute_indicator_values(
+        municipality=municipality, indicators=[indicator], pairs={(indicator.pk, year)}, sees=sees
+    )[(indicator.pk, year)]
+
+
+def compute_indicator_values(
+    *, municipality, indicators, pairs: set[tuple[int, int]], sees: bool
+) -> dict[tuple[int, int], IndicatorValues]:
+    """What a viewer who may see them (`check_access`) gets of many (indicator, year) pairs.
+
+    Two queries however many pairs and areas: the areas of the municipality and the stored
+    values of every pair. Each pair passes `shown_values` over the whole tree of areas.
+    """
+    from .models import Area, Value
+
+    by_pk = {indicator.pk: indicator for indicator in indicators}
     areas = {
         row[0]: AreaInfo(*row)
         for row in Area.objects.filter(municipality=municipality).values_list(
             "id", "key", "name", "level_id", "level__depth", "parent_id"
         )
     }
-    stored = {}
-    for area_id, value, numerator, denominator, status in Value.objects.filter(
-        indicator=indicator, year=year, area__municipality=municipality
-    ).values_list("area_id", "value", "numerator", "denominator", "status"):
-        if status == Value.Status.SOURCE_SUPPRESSED:
-            cell_status = SOURCE_SUPPRESSED
-        elif value is None:
-            cell_status = MISSING
-        else:
-            cell_status = OK
-        stored[area_id] = Cell(
-            area_id=area_id,
-            parent_id=areas[area_id].parent_id,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            status=cell_status,
-            origin=None if cell_status == MISSING else PUBLISHED,
+    stored: dict[tuple[int, int], dict[int, Cell]] = defaultdict(dict)
+    if pairs:
+        rows = Value.objects.filter(
+            indicator_id__in={pk for pk, _year in pairs},
+            year__in={year for _pk, year in pairs},
+            area__municipality=municipality,
+        ).values_list(
+            "indicator_id", "year", "area_id", "value", "numerator", "denominator", "status"
         )
-    cells = complete_tree(
-        areas=[AreaNode(a.id, a.parent_id, a.depth) for a in areas.values()],
-        stored=stored,
-        kind=indicator.kind,
-        rate_base=indicator.rate_base,
-    )
-    sees = can(user, Action.VIEW_SUPPRESSED_VALUES, municipality)
-    shown = shown_values(
-        cells,
-        kind=indicator.kind,
-        rules=Rules.of(municipality),
-        viewer_sees_suppressed=sees,
-        decimals=indicator.decimals,
-        unit=indicator.unit,
-        rate_base=indicator.rate_base,
-    )
-    return IndicatorValues(
-        indicator=indicator, year=year, areas=areas, shown=shown, viewer_sees_suppressed=sees
-    )
+        for indicator_id, year, area_id, value, numerator, denominator, status in rows:
+            if (indicator_id, year) not in pairs:
+                continue
+            if status == Value.Status.SOURCE_SUPPRESSED:
+                cell_status = SOURCE_SUPPRESSED
+            elif value is None:
+                cell_status = MISSING
+            else:
+                cell_status = OK
+            stored[(indicator_id, year)][area_id] = Cell(
+                area_id=area_id,
+                parent_id=areas[area_id].parent_id,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                status=cell_status,
+                origin=None if cell_status == MISSING else PUBLISHED,
+            )
+    nodes = [AreaNode(a.id, a.parent_id, a.depth) for a in areas.values()]
+    rules = Rules.of(municipality)
+    result = {}
+    for indicator_id, year in pairs:
+        indicator = by_pk[indicator_id]
+        cells = complete_tree(
+            areas=nodes,
+            stored=stored.get((indicator_id, year), {}),
+            kind=indicator.kind,
+            rate_base=indicator.rate_base,
+        )
+        shown = shown_values(
+            cells,
+            kind=indicator.kind,
+            rules=rules,
+            viewer_sees_suppressed=sees,
+            decimals=indicator.decimals,
+            unit=indicator.unit,
+            rate_base=indicator.rate_base,
+        )
+        result[(indicator_id, year)] = IndicatorValues(
+            indicator=indicator, year=year, areas=areas, shown=shown, viewer_sees_suppressed=sees
+        )
+    return result

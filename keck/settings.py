@@ -272,7 +272,16 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="keck@localhost")
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Results of the atlas (atlas_data/cache.py): shared by web and Celery workers, since an
+    # import in a worker must outdate what the web processes cached. Files in var/ by default.
+    "atlas": env.cache_url(
+        "ATLAS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'atlas'}"
+    ),
+}
+CACHES["atlas"].setdefault("TIMEOUT", 7 * 24 * 3600)
+CACHES["atlas"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # Background jobs. With CELERY_BROKER_URL set (redis://…, amqp://…) real workers consume it.
 # Without one, an SQLite file in var/ serves as broker (kombu's SQLAlchemy transport) and

@@ -44,3 +44,11 @@ def demo(db, settings):
 def fast_password_hashing(settings):
     """Hash test passwords with a fast hasher: PBKDF2's deliberate slowness is for production."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_atlas_cache():
+    """Cached atlas results outlive a test's rolled-back database (atlas_data/cache.py)."""
+    from django.core.cache import caches
+
+    caches["atlas"].clear()

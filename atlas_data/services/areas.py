@@ -10,6 +10,7 @@ from shapely import STRtree
 
 from accounts.models import Municipality
 
+from .. import cache as atlas_cache
 from ..geo import (
     WEB_COORDINATE_DIGITS,
     AreaFile,
@@ -168,6 +169,7 @@ def import_areas(
         if parent_level.depth == 0:
             _fill_root_geometry(parents[0] if parents else ensure_root(municipality=municipality))
         assign_areas(municipality=municipality)  # points of interest follow their new areas
+        atlas_cache.bump(municipality.pk)  # bulk writes send no signals
         if import_run is not None:
             import_run.total = import_run.progress = len(area_file.records)
             import_run.save(update_fields=["total", "progress"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, require
 
+from .. import cache as atlas_cache
 from ..aggregation import COUNT, AreaNode, Cell, complete_tree
 from ..aggregation import OK as CELL_OK
 from ..aggregation import SOURCE_SUPPRESSED as CELL_SOURCE_SUPPRESSED
@@ -425,6 +426,7 @@ def _write_values(*, indicator, year: int, wanted: dict, user, result: DerivedIn
     if removed:
         Value.objects.filter(pk__in=[value.pk for value in removed]).delete()
     ValueChange.objects.bulk_create(changes, batch_size=1000)
+    atlas_cache.bump(indicator.municipality_id)  # bulk writes send no signals
     result.created += len(new)
     result.changed += len(updated)
     result.removed += len(removed)

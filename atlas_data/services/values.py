@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 from accounts.permissions import Action, can
 
+from .. import cache as atlas_cache
 from ..models import Area, ImportRun, Indicator, SpatialLevel, Value, ValueChange
 from ..tables import (
     CELL_ERROR,
@@ -1004,6 +1005,8 @@ def _write(
                 },
                 constants={"changed_by": user_id, "changed_at": now, "import_run": run_id},
             )
+        # Raw inserts and updates send no signals: cached results of the atlas are outdated.
+        atlas_cache.bump(municipality.pk)
     if progress:
         progress(total, total)
     return {

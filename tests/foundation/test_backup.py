@@ -25,7 +25,7 @@ from django.test import override_settings
 from accounts.models import Municipality, Role
 from atlas_data.models import Bookmark, Value
 from atlas_data.services.edits import set_value
-from conferences.models import Catalogue, MinutesTemplate, Question, Response
+from conferences.models import Catalogue, MinutesTemplate, Question, Response, SwotEntry
 from keck import backup
 from keck.backup import BackupError, export_municipality, import_municipality
 from tests.atlas_data.conftest import count_indicator, make_tree, store
@@ -248,6 +248,33 @@ def test_user_of_both_municipalities_is_reused_on_the_second_import(world, db, m
     }
 
 
+def test_rows_created_after_an_import_get_fresh_ids(world, db, media):
+    """PostgreSQL's sequences are moved past the imported ids."""
+    import_municipality(path=world.musterstadt)
+    musterstadt = Municipality.objects.get(slug="musterstadt")
+    imported = max(Bookmark.objects.values_list("pk", flat=True))
+
+    bookmark = Bookmark.objects.create(municipality=musterstadt, title="Neu")
+    user = UserFactory(username="neu")
+
+    assert bookmark.pk > imported
+    assert user.pk > max(User.objects.exclude(pk=user.pk).values_list("pk", flat=True))
+
+
+def test_export_is_refused_when_rows_refer_to_another_municipality(
+    db, municipality, other_municipality, tmp_path
+):
+    foreign = ConferenceFactory(municipality=other_municipality)
+    SwotEntry.objects.create(
+        municipality=municipality, conference=foreign, quadrant="strength", text="Stärke"
+    )
+
+    with pytest.raises(BackupError, match="verweisen auf Daten einer anderen Kommune"):
+        export_municipality(municipality=municipality, path=tmp_path / "x.zip")
+
+    assert not (tmp_path / "x.zip").exists()
+
+
 def test_imported_users_get_no_privileges(world, db, media):
     import_municipality(path=world.vechta)
 
@@ -384,6 +411,11 @@ def test_export_command_writes_the_archive(db, media, tmp_path, municipality):
 def test_export_command_names_an_unknown_municipality(db, tmp_path):
     with pytest.raises(CommandError, match="nirgendwo"):
         call_command("export_municipality", "nirgendwo", str(tmp_path / "x.zip"))
+
+
+def test_export_command_names_a_file_it_cannot_write(db, municipality, tmp_path):
+    with pytest.raises(CommandError, match="lässt sich nicht schreiben"):
+        call_command("export_municipality", "musterstadt", str(tmp_path / "fehlt" / "m.zip"))
 
 
 def test_import_command_restores_and_reports(world, db, media):

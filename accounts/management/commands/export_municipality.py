@@ -23,8 +23,12 @@ class Command(BaseCommand):
             raise CommandError(_("There is no municipality “%(slug)s”.") % {"slug": slug})
         try:
             result = export_municipality(municipality=municipality, path=file)
-        except (BackupError, OSError) as exc:
+        except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(
+                _("%(file)s cannot be written: %(error)s") % {"file": file, "error": exc}
+            ) from exc
         for name in result.missing_files:
             self.stderr.write(_("File missing, not saved: %(name)s") % {"name": name})
         self.stdout.write(

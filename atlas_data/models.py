@@ -117,6 +117,10 @@ class Indicator(models.Model):
         POPULATION = "population", _("Inhabitants")
         CHILDREN = "children", _("Children of an age group")
 
+    class ObservationUnit(models.TextChoices):
+        AREA = "area", _("Areas")
+        INSTITUTION = "institution", _("Institutions")
+
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.CASCADE,
@@ -176,6 +180,25 @@ class Indicator(models.Model):
     )
     catalogue_code = models.CharField(
         _("starter catalogue entry"), max_length=60, blank=True, db_index=True
+    )
+    # What the values describe: areas (the atlas' usual case), or institutions (POIs, e.g. the
+    # aggregated results of a structured observation per Kita); institution values roll up to
+    # the areas the institutions lie in, weighted by their denominators.
+    observation_unit = models.CharField(
+        _("values per"),
+        max_length=12,
+        choices=ObservationUnit.choices,
+        default=ObservationUnit.AREA,
+    )
+    # Opt-in per indicator: released values are compared with other municipalities of the KECK
+    # network that link the same starter catalogue entry.
+    network_shared = models.BooleanField(
+        _("compare in the KECK network"),
+        default=False,
+        help_text=_(
+            "Released values of this indicator appear in the comparison of the KECK network "
+            "(only indicators linked to an entry of the starter catalogue)."
+        ),
     )
     created = models.DateTimeField(auto_now_add=True)
     # The valid levels are metadata too: their history is kept with the other fields.
@@ -471,3 +494,48 @@ class Poi(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class InstitutionValue(models.Model):
+    """One value of an institution-level indicator for one institution (POI) and year.
+
+    E.g. the share of observed children with a strong interest in science at one Kita:
+    numerator and denominator (the observed children) are kept, so that small groups within an
+    institution are suppressed like small counts of an area, and the values roll up to areas
+    weighted by the denominators.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="institution_values",
+        verbose_name=_("indicator"),
+    )
+    poi = models.ForeignKey(
+        Poi, on_delete=models.CASCADE, related_name="values", verbose_name=_("institution")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.FloatField(_("value"), null=True, blank=True)
+    numerator = models.FloatField(_("numerator"), null=True, blank=True)
+    denominator = models.FloatField(_("denominator"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Value.Status.choices, default=Value.Status.OK
+    )
+    source_note = models.CharField(_("source note"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("institution value")
+        verbose_name_plural = _("institution values")
+        ordering = ["indicator", "poi", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "poi", "year"], name="unique_value_per_indicator_poi_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"])]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.poi_id}/{self.year}: {self.value}"

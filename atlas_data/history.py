@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Action, can, current_municipality, require
 from keck.history import FieldChange, Kind, Version, register, scoped
-from keck.locking import user_name
+from keck.locking import show, user_name
 
 from . import selectors
 from .models import Area, Indicator, Value, ValueChange
@@ -54,10 +53,9 @@ def _shown(value, numerator, denominator, status: str) -> str:
         return "–"
     if status == Value.Status.SOURCE_SUPPRESSED:
         return "k. A."
-    text = number_format(value, use_l10n=True) if value is not None else "–"
+    text = show(None, value)
     if numerator is not None:
-        text += f" ({number_format(numerator, use_l10n=True)} / "
-        text += f"{number_format(denominator, use_l10n=True)})"
+        text += f" ({show(None, numerator)} / {show(None, denominator)})"
     return text
 
 

@@ -232,6 +232,8 @@ def show(field: models.Field | None, value) -> str:
     if isinstance(value, datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, float):
+        # Whole numbers without a decimal part: 17, not 17,0.
+        value = int(value) if value.is_integer() else value
         return formats.number_format(value, decimal_pos=None, use_l10n=True)
     return str(value)
 

@@ -340,6 +340,31 @@ def test_changed_data_is_refused_by_its_checksum(world, db, media, tmp_path):
     assert not Municipality.objects.exists()
 
 
+def test_rows_that_do_not_fit_roll_back_everything_with_the_files(world, db, media, tmp_path):
+    """Without its spatial levels the areas point at nothing: the foreign key check fails after
+    every other row was inserted, and all of it is undone; no file is left behind."""
+    dropped = "data/atlas_data.spatiallevel.json"
+
+    def change(name, content):
+        if name == dropped:
+            return None
+        if name == "manifest.json":
+            manifest = json.loads(content)
+            del manifest["members"][dropped]
+            del manifest["counts"]["atlas_data.spatiallevel"]
+            return json.dumps(manifest).encode()
+        return content
+
+    broken = rewrite(world.vechta, tmp_path / "broken.zip", change)
+    before = snapshot()
+
+    with pytest.raises(BackupError, match="passt nicht zu dieser Datenbank"):
+        import_municipality(path=broken)
+
+    assert differing(before, snapshot()) == []
+    assert not [p for p in media.rglob("*") if p.is_file()]
+
+
 def test_path_traversal_in_a_file_name_is_refused(world, db, media, tmp_path):
     traversal = rewrite(world.musterstadt, tmp_path / "traversal.zip", lambda n, c: c)
     with zipfile.ZipFile(traversal, "a") as archive:

@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
@@ -369,7 +370,11 @@ def _encode(value):
 def _decode(column: models.Field, value):
     if value is None or isinstance(column, models.JSONField):
         return value
-    return column.to_python(value)
+    try:
+        return column.to_python(value)
+    except ValidationError as exc:
+        name = f"{_label(column.model)}.{column.attname}"
+        raise _damaged(_("%(name)s is unreadable") % {"name": name}) from exc
 
 
 def _rows(model, pks) -> tuple[list[str], list[list]]:

@@ -8,6 +8,7 @@ back, so every test starts from what `migrate` leaves: an empty database.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from dataclasses import dataclass
@@ -314,6 +315,42 @@ def rewrite(source: Path, target: Path, change) -> Path:
             if content is not None:
                 copy.writestr(info.filename, content)
     return target
+
+
+def resigned(source: Path, target: Path, change) -> Path:
+    """Like rewrite, with the manifest's checksums made to fit the changed members."""
+    changed = {}
+
+    def keep(name, content):
+        changed[name] = change(name, content)
+        return changed[name]
+
+    rewrite(source, target, keep)
+    manifest = json.loads(changed["manifest.json"])
+    manifest["members"] = {
+        name: hashlib.sha256(content).hexdigest()
+        for name, content in changed.items()
+        if name != "manifest.json"
+    }
+    return rewrite(
+        target,
+        target.with_suffix(".signed.zip"),
+        lambda name, content: json.dumps(manifest).encode() if name == "manifest.json" else content,
+    )
+
+
+def test_unreadable_value_is_refused(world, db, media, tmp_path):
+    def change(name, content):
+        if name == "data/accounts.municipality.json":
+            table = json.loads(content)
+            table["rows"][0][table["fields"].index("created")] = "gestern"
+            return json.dumps(table).encode()
+        return content
+
+    with pytest.raises(BackupError, match="accounts.municipality.created ist unlesbar"):
+        import_municipality(path=resigned(world.musterstadt, tmp_path / "value.zip", change))
+
+    assert not Municipality.objects.exists()
 
 
 def test_damaged_archive_is_refused_and_writes_nothing(world, db, media, tmp_path):

@@ -1,4 +1,5 @@
-"""The four question catalogues KECK ships (domain.md §5), written in the product's own words.
+"""The five question catalogues KECK ships (domain.md §5, and the sticking points guide of the
+KECK network), written in the product's own words.
 
 Plain data: `services_sheets.load_default_catalogues` turns it into catalogue versions. The
 question keys are stable: they tie answers of different cycles and of municipal copies together,
@@ -935,4 +936,335 @@ PROCESS_EVALUATION = {
     ],
 }
 
-CATALOGUES = [VORPHASE, CONFERENCE_STEPS, STATE_OF_WORK, PROCESS_EVALUATION]
+# The steering question behind every sticking point: is it an obstacle here, and what do we do.
+WHAT_NEXT = "Woran zeigt sich das bei uns, und was nehmen wir uns vor?"
+
+STICKING_POINTS = {
+    "lineage": "keck-knackpunkte",
+    "kind": "sticking_points",
+    "title": "Knackpunkte der integrierten Planung",
+    "description": (
+        "Für die Koordination: acht typische Hürden, an denen integrierte Planung ins Stocken "
+        "gerät. Die Steuerungsfragen helfen zu erkennen, ob eine Hürde bei uns auftritt, und "
+        "festzuhalten, was wir dagegen tun. Gut geeignet für die Vorbereitung einer Konferenz "
+        "und für den Rückblick nach einem Durchlauf."
+    ),
+    "sections": [
+        s(
+            "kp-daten",
+            "Fachbereiche halten Daten zurück",
+            "Daten kommen spät, unvollständig oder gar nicht – aus Sorge vor Bewertung, aus "
+            "Unsicherheit beim Datenschutz oder weil die Aufbereitung Arbeit macht.",
+            [
+                q(
+                    "kp-daten-zusagen",
+                    "Haben alle Datenhalter verbindlich zugesagt, welche Daten sie zu welchem "
+                    "Stichtag liefern?",
+                    "Zum Beispiel in einer Vereinbarung oder durch eine Weisung der "
+                    "Verwaltungsspitze.",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-daten-vorbehalte",
+                    "Kennen wir die Gründe, aus denen ein Fachbereich Daten zurückhält?",
+                    "Etwa die Sorge, im Vergleich schlecht dazustehen, oder fehlende Zeit.",
+                    label="Welche Gründe sind es, und wie gehen wir darauf ein?",
+                ),
+                q(
+                    "kp-daten-schutz",
+                    "Wissen die Datenhalter, dass der Atlas nur zusammengefasste Zahlen zeigt "
+                    "und kleine Fallzahlen als „k. A.“ verbirgt?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-daten-nutzen",
+                    "Erfahren die Datenhalter, wofür ihre Daten genutzt werden und was sie "
+                    "selbst davon haben?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-daten-weg",
+                    "Gibt es einen vereinbarten Weg, wenn zugesagte Daten ausbleiben?",
+                    "Wer spricht wen an, und wann wird die Verwaltungsspitze eingeschaltet?",
+                    label=WHAT_NEXT,
+                ),
+            ],
+        ),
+        s(
+            "kp-ziele",
+            "Politische Ziele sind nicht heruntergebrochen",
+            "Rat und Verwaltungsspitze haben Ziele beschlossen, doch sie sind zu allgemein, um "
+            "daraus Ziele für einzelne Sozialräume oder Maßnahmen abzuleiten.",
+            [
+                q(
+                    "kp-ziele-bekannt",
+                    "Kennen alle Beteiligten die politisch beschlossenen Ziele, auf die unsere "
+                    "Arbeit einzahlen soll?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ziele-konkret",
+                    "Lassen sich aus diesen Zielen überprüfbare Ziele für die Sozialräume "
+                    "ableiten – spezifisch, messbar und mit Termin?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ziele-zustaendig",
+                    "Ist geklärt, wer die Ziele für die Fachbereiche und Gebiete herunterbricht?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ziele-kennzahlen",
+                    "Gibt es zu jedem Ziel eine Kennzahl im Atlas, an der sich der Fortschritt "
+                    "zeigen kann?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ziele-rueckmeldung",
+                    "Erhält die Politik regelmäßig eine Rückmeldung, wie weit die Ziele erreicht "
+                    "sind?",
+                    label=WHAT_NEXT,
+                ),
+            ],
+        ),
+        s(
+            "kp-begriffe",
+            "Gleiche Wörter, verschiedene Bedeutungen",
+            "Jugendhilfe, Schule, Gesundheit und Stadtplanung verstehen unter „Sozialraum“, "
+            "„Bedarf“ oder „Prävention“ oft Verschiedenes; solche Missverständnisse bleiben "
+            "lange unbemerkt.",
+            [
+                q(
+                    "kp-begriffe-geklaert",
+                    "Haben wir die zentralen Begriffe unserer Arbeit gemeinsam geklärt?",
+                    "Kreuzen Sie an, welche Begriffe schon geklärt sind.",
+                    options=(
+                        "Sozialraum",
+                        "Bedarf",
+                        "Prävention",
+                        "Wirkung",
+                        "Zielgruppe",
+                        "Beteiligung",
+                    ),
+                    other=OTHER,
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-begriffe-festgehalten",
+                    "Sind die vereinbarten Bedeutungen schriftlich festgehalten und für alle "
+                    "zugänglich?",
+                    "Zum Beispiel als kurzes Glossar im Protokoll oder in den Erläuterungen der "
+                    "Kennzahlen im Atlas.",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-begriffe-gebiete",
+                    "Meinen alle dieselben Gebiete, wenn sie einen Ortsteil oder Sozialraum "
+                    "nennen?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-begriffe-nachfragen",
+                    "Wird in den Sitzungen nachgefragt, wenn ein Begriff unterschiedlich "
+                    "gebraucht wird?",
+                    label=WHAT_NEXT,
+                ),
+            ],
+        ),
+        s(
+            "kp-gruppen",
+            "Arbeitsgruppen bleiben passiv",
+            "Gruppen treffen sich, aber es geht nicht voran: Aufgaben bleiben liegen, und "
+            "dieselben wenigen tragen die Arbeit.",
+            [
+                q(
+                    "kp-gruppen-auftrag",
+                    "Hat jede Arbeitsgruppe einen klaren Auftrag mit erwartetem Ergebnis und "
+                    "Termin?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-gruppen-besetzung",
+                    "Sitzen in den Gruppen Personen, die für ihre Einrichtung Zusagen machen "
+                    "dürfen?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-gruppen-aufgaben",
+                    "Werden Aufgaben mit Verantwortlichen und Fristen festgehalten und in der "
+                    "nächsten Sitzung nachgehalten?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-gruppen-beitraege",
+                    "Bringen die Mitglieder eigene Beiträge ein, statt vor allem Berichte "
+                    "entgegenzunehmen?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-gruppen-nutzen",
+                    "Sehen die Mitglieder, was die Gruppe für ihre eigene Arbeit bringt?",
+                    label=WHAT_NEXT,
+                ),
+            ],
+        ),
+        s(
+            "kp-programme",
+            "Programme laufen nebeneinander her",
+            "Förderprogramme, Netzwerke und Modellprojekte verfolgen in denselben Gebieten "
+            "ähnliche Ziele – mit eigenen Gremien, Kennzahlen und Berichten.",
+            [
+                q(
+                    "kp-programme-ueberblick",
+                    "Haben wir einen Überblick, welche Programme und Netzwerke in denselben "
+                    "Gebieten oder für dieselben Zielgruppen arbeiten?",
+                    "Kreuzen Sie an, was es bei uns gibt.",
+                    options=(
+                        "Frühe Hilfen",
+                        "Präventionskette",
+                        "Bildungsbüro oder Bildungsnetzwerk",
+                        "Quartiersmanagement",
+                        "Familienzentren",
+                        "Gesundheitsförderung im Quartier",
+                    ),
+                    other=OTHER,
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-programme-abgestimmt",
+                    "Sind Ziele und Kennzahlen dieser Programme mit unserer Arbeit abgestimmt?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-programme-gremien",
+                    "Lassen sich Gremien zusammenlegen, in denen dieselben Personen über "
+                    "ähnliche Fragen beraten?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-programme-daten",
+                    "Nutzen die Programme den Atlas als gemeinsame Datengrundlage?",
+                    label=WHAT_NEXT,
+                ),
+            ],
+        ),
+        s(
+            "kp-ressourcen",
+            "Zeit und Personal fehlen",
+            "Koordination und Mitarbeit laufen neben dem Tagesgeschäft; wer die Stelle "
+            "wechselt, nimmt Wissen mit.",
+            [
+                q(
+                    "kp-ressourcen-stunden",
+                    "Ist für die Koordination ein fester Stundenanteil vereinbart, der auch "
+                    "tatsächlich zur Verfügung steht?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ressourcen-entlastung",
+                    "Werden die Mitglieder der Konferenzen für ihre Mitarbeit von anderen "
+                    "Aufgaben entlastet?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ressourcen-vertretung",
+                    "Gibt es eine Vertretung für die Koordination?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ressourcen-wissen",
+                    "Ist das Wissen über den Prozess so festgehalten, dass ein Wechsel im "
+                    "Personal ihn nicht abbrechen lässt?",
+                    "Protokolle, Reflexionsbögen und Lesezeichen im Atlas helfen dabei.",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-ressourcen-vorrang",
+                    "Hat die Verwaltungsspitze festgelegt, welche Aufgaben zurückstehen dürfen, "
+                    "wenn die Zeit knapp wird?",
+                    label=WHAT_NEXT,
+                ),
+            ],
+        ),
+        s(
+            "kp-verbindlichkeit",
+            "Verbindlichkeit bleibt unklar",
+            "Es wird viel vereinbart, aber offen bleibt, ob es gilt, wer es umsetzt und was "
+            "geschieht, wenn nicht.",
+            [
+                q(
+                    "kp-verbindlichkeit-beschluss",
+                    "Ist die Arbeit mit KECK durch einen Beschluss von Rat oder "
+                    "Verwaltungsspitze abgesichert?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-verbindlichkeit-befugnis",
+                    "Wissen alle, was die Konferenzen selbst entscheiden dürfen und was sie "
+                    "nur empfehlen?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-verbindlichkeit-antwort",
+                    "Greifen die zuständigen Stellen die Empfehlungen der Konferenzen auf und "
+                    "antworten darauf?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-verbindlichkeit-nachhalten",
+                    "Wird nachgehalten, ob vereinbarte Maßnahmen umgesetzt werden, und über "
+                    "Abweichungen gesprochen?",
+                    label=WHAT_NEXT,
+                ),
+            ],
+        ),
+        s(
+            "kp-kenntnisse",
+            "Fachliche und technische Kenntnisse fehlen",
+            "Für die Aufbereitung von Daten, die Arbeit mit Karten und die Deutung von "
+            "Kennzahlen fehlen Kenntnisse oder Zeit zum Lernen; Zahlen werden dann falsch "
+            "gelesen oder gar nicht genutzt.",
+            [
+                q(
+                    "kp-kenntnisse-atlas",
+                    "Können die Beteiligten selbst mit dem Atlas arbeiten – Karten lesen, "
+                    "Gebiete vergleichen, Berichte erstellen?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-kenntnisse-deutung",
+                    "Wissen alle, wie Anteile, Quoten und verborgene Werte („k. A.“) zu lesen "
+                    "sind?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-kenntnisse-pflege",
+                    "Gibt es jemanden, der Daten aufbereiten, einspielen und freigeben kann?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-kenntnisse-einfuehrung",
+                    "Ist eine Einführung für neue Mitglieder vorgesehen?",
+                    label=WHAT_NEXT,
+                ),
+                q(
+                    "kp-kenntnisse-bedarf",
+                    "Welche Kenntnisse fehlen uns derzeit am meisten?",
+                    yes_no=False,
+                    options=(
+                        "Aufbereitung von Daten",
+                        "Arbeit mit Karten",
+                        "Deutung von Kennzahlen",
+                        "Datenschutz",
+                        "Moderation von Sitzungen",
+                        "Formulierung von Zielen",
+                    ),
+                    other=OTHER,
+                    label="Wie schließen wir die Lücke?",
+                ),
+            ],
+        ),
+    ],
+}
+
+CATALOGUES = [VORPHASE, CONFERENCE_STEPS, STATE_OF_WORK, PROCESS_EVALUATION, STICKING_POINTS]

@@ -15,6 +15,7 @@ from accounts.services import add_member, create_municipality
 from atlas_data.services import import_areas, import_values
 
 from .demo_atlas import load_demo_atlas
+from .demo_knackpunkte import load_demo_knackpunkte
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "atlas_data" / "demo_data"
 DEMO_SLUG = "vechta"
@@ -62,6 +63,7 @@ def load_demo() -> Municipality:
     _load_demo_analysis(municipality)
     _load_demo_measures(municipality)
     _load_demo_workflow(municipality)
+    load_demo_knackpunkte(municipality)  # open sheet of the sticking points guide
     return municipality
 
 

@@ -36,6 +36,7 @@ class Catalogue(models.Model):
         CONFERENCE_STEPS = "conference_steps", _("Steps of the conferences")
         STATE_OF_WORK = "state_of_work", _("State of the work")
         PROCESS_EVALUATION = "process_evaluation", _("Process evaluation")
+        STICKING_POINTS = "sticking_points", _("Sticking points of integrated planning")
 
     municipality = models.ForeignKey(
         Municipality,

@@ -10,7 +10,7 @@ from conferences.services_sheets import create_sheet, load_default_catalogues
 
 @pytest.fixture(name="catalogues")
 def catalogues_fixture(db):
-    """The four default catalogues by kind (the migration loaded them; flushing tests may not)."""
+    """The five default catalogues by kind (the migration loaded them; flushing tests may not)."""
     return load_default_catalogues()
 
 

@@ -1,4 +1,4 @@
-"""Question catalogues: the four shipped defaults, copying, editing with copy-on-write versions
+"""Question catalogues: the five shipped defaults, copying, editing with copy-on-write versions
 (old sheets keep their questions and answers), and who may do what."""
 
 import copy
@@ -37,7 +37,7 @@ from .sheets_fixtures import (  # noqa: F401 - fixtures, used by name
 pytestmark = pytest.mark.django_db
 
 
-def test_fresh_migrate_has_the_four_default_catalogues_with_their_sections():
+def test_fresh_migrate_has_the_five_default_catalogues_with_their_sections():
     """No loader call here: the data migration created them."""
     defaults = Catalogue.objects.filter(municipality__isnull=True, is_current=True)
 
@@ -48,6 +48,7 @@ def test_fresh_migrate_has_the_four_default_catalogues_with_their_sections():
         "conference_steps": 10,
         "state_of_work": 7,
         "process_evaluation": 5,
+        "sticking_points": 8,
     }
 
 
@@ -314,7 +315,7 @@ def test_catalogue_of_another_municipality_cannot_be_copied(
     assert "another municipality" in str(error.value)
 
 
-def test_load_catalogues_command_reports_the_four_defaults(catalogues):
+def test_load_catalogues_command_reports_the_five_defaults(catalogues):
     from io import StringIO
 
     from django.core.management import call_command
@@ -323,7 +324,7 @@ def test_load_catalogues_command_reports_the_four_defaults(catalogues):
     call_command("load_catalogues", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert "vorphase: Vorphase: Schwerpunkt der Arbeit (v1, 7 sections)" in lines
 
 

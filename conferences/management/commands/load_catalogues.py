@@ -7,7 +7,7 @@ from conferences.services_sheets import load_default_catalogues
 
 class Command(BaseCommand):
     help = (
-        "Create or update the four default reflection catalogues. Idempotent; a changed default "
+        "Create or update the five default reflection catalogues. Idempotent; a changed default "
         "that sheets already use becomes a new version, so old sheets keep their questions."
     )
 

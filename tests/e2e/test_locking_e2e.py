@@ -42,3 +42,43 @@ def test_the_second_of_two_editors_of_a_goal_sees_the_conflict(page, browser, lo
     with page.expect_navigation():
         page.locator("button[name=save]").click()
     assert Goal.objects.get(pk=goal.pk).title == "Titel der Koordination"
+
+
+def test_the_autosave_of_a_sheet_answer_changed_elsewhere_asks_before_overwriting(
+    page, login, demo
+):
+    """The member's answer is changed in another window (here: directly through the service)
+    while the fill page is open: the next autosave shows the saved answer and keeps the member's
+    until they choose "keep my answer"."""
+    from django.contrib.auth import get_user_model
+
+    from conferences.models import Catalogue, Question, Response
+    from conferences.services_sheets import create_sheet, save_response
+
+    users = get_user_model().objects.in_bulk(
+        ["demo-koordination", "demo-mitglied"], field_name="username"
+    )
+    sheet = create_sheet(
+        user=users["demo-koordination"],
+        municipality=demo,
+        catalogue=Catalogue.objects.get(lineage="keck-arbeitsstand", is_current=True),
+        cycle_number=1,
+        cycle_label="2025",
+    )
+    question = Question.objects.get(section__catalogue=sheet.catalogue, key="sw-klarheit-nutzen")
+    login(page, "demo-mitglied")
+    page.goto(page.base_url + f"/app/conferences/sheets/{sheet.pk}/fill/")
+    block = page.locator(f"#question-{question.pk}")
+
+    save_response(
+        user=users["demo-mitglied"], sheet=sheet, question=question, explanation="Anderes Fenster"
+    )
+    page.fill(f"#q{question.pk}-explanation", "Dieses Fenster")
+
+    block.locator("[data-conflict-live]").wait_for()
+    assert "Anderes Fenster" in block.locator("[data-conflict-live]").inner_text()
+    assert Response.objects.get(sheet=sheet).explanation == "Anderes Fenster"
+
+    block.get_by_role("button", name="Meine Antwort behalten").click()
+    block.locator("[data-status].saved").wait_for()
+    assert Response.objects.get(sheet=sheet).explanation == "Dieses Fenster"

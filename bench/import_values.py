@@ -223,11 +223,17 @@ def time_raw_insert(rows: list[tuple]) -> float:
 
     connection.ensure_connection()
     driver = connection.connection
+    from atlas_data.models import Value
+
     placeholder = "?" if connection.vendor == "sqlite" else "%s"
+    columns, values = "", ""
+    if any(field.name == "version" for field in Value._meta.concrete_fields):
+        # The optimistic-locking column has no database default; every new row starts at 1.
+        columns, values = ", version", ", 1"
     sql = (
         f"INSERT INTO {RAW_TABLE} (indicator_id, area_id, year, value, numerator, denominator, "
-        "status, is_published_total, source_note, import_run_id, updated) "
-        f"VALUES ({', '.join([placeholder] * 11)})"
+        f"status, is_published_total, source_note, import_run_id, updated{columns}) "
+        f"VALUES ({', '.join([placeholder] * 11)}{values})"
     )
     started = time.perf_counter()
     with connection.cursor():  # Django's connection state stays consistent around the driver

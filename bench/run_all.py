@@ -1,0 +1,319 @@
+"""Runs the national benchmark (bench/measure.py) on SQLite and PostgreSQL and writes RESULTS.md.
+
+    .venv/bin/python bench/run_all.py                                   # SQLite, scales 0.1 and 1
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/keck_bench \
+        .venv/bin/python bench/run_all.py --scales 0.1,1,3               # both databases
+    .venv/bin/python bench/run_all.py --from-json runs/*.json            # only write the table
+
+Each run is a fresh process (one database, one scale) that builds "Deutschland" with
+bench/national.py and prints its figures as JSON; they are kept beside RESULTS.md in
+`--keep DIR` if given. SQLite runs use a throw-away file; PostgreSQL runs use the database of
+DATABASE_URL and remove the benchmark's municipality before each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+# (key, label, figure, baseline or None: absolute, target: ratio or seconds)
+ROWS = (
+    (
+        "map_warm",
+        "map data, one share, all Gemeinden, gzip, HTTP (cached)",
+        "map_warm_s",
+        "map_static_s",
+        2,
+    ),
+    (
+        "map_cold",
+        "map data as above, first request after a data change",
+        "map_cold_s",
+        "map_static_s",
+        2,
+    ),
+    (
+        "aggregation_warm",
+        "one share aggregated to Kreise and Länder, weighted, suppressed (cached)",
+        "aggregation_warm_s",
+        "aggregation_baseline_s",
+        3,
+    ),
+    (
+        "aggregation_cold",
+        "aggregation as above, first request after a data change",
+        "aggregation_cold_s",
+        "aggregation_baseline_s",
+        3,
+    ),
+    (
+        "table_warm",
+        "table: every indicator × all Kreise, one year, JSON, HTTP (cached)",
+        "table_warm_s",
+        "table_baseline_s",
+        2,
+    ),
+    (
+        "table_cold",
+        "table as above, first request after a data change",
+        "table_cold_s",
+        "table_baseline_s",
+        2,
+    ),
+    (
+        "report_warm",
+        "area report, 3 Gemeinden × every indicator, DOCX (cached)",
+        "report_warm_s",
+        None,
+        2,
+    ),
+    (
+        "report_cold",
+        "area report as above, first request after a data change",
+        "report_cold_s",
+        None,
+        2,
+    ),
+    ("import", "import of the long CSV (every value)", "import_s", "raw_insert_s", 3),
+)
+BASELINES = {
+    "map_static_s": "the same gzip bytes as a static file, same server",
+    "aggregation_baseline_s": "1 SQL read + pandas groupby-sum",
+    "table_baseline_s": "1 raw SQL query (grouped) + json.dumps",
+    "raw_insert_s": "executemany raw INSERT of the same rows",
+}
+GROWTH = (
+    ("values", "values"),
+    ("import_s", "import"),
+    ("map_warm_s", "map (cached)"),
+    ("map_cold_s", "map (first request)"),
+    ("aggregation_cold_s", "aggregation (first request)"),
+    ("table_cold_s", "table (first request)"),
+    ("report_cold_s", "report (first request)"),
+    ("web_peak_kib", "memory peak of the web process"),
+    ("uncompressed_bytes", "map payload"),
+)
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="0.1,1", help="comma-separated, e.g. 0.1,1,3")
+    parser.add_argument("--indicators", type=int, default=50)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--keep", type=Path, help="keep each run's JSON in this directory")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--from-json", type=Path, nargs="*", help="write RESULTS from these")
+    return parser.parse_args()
+
+
+def databases(sqlite_only: bool) -> list[tuple[str, dict]]:
+    """(name, environment) of each database to run on: SQLite, and PostgreSQL when given."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KECK_VAR_DIR")}
+    result = [("sqlite", env)]
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")) and not sqlite_only:
+        result.append(("postgresql", {**env, "DATABASE_URL": url}))
+    return result
+
+
+def run(*, env: dict, scale: float, indicators: int, years: int, out: Path) -> dict:
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "measure.py"),
+        f"--scale={scale}",
+        f"--indicators={indicators}",
+        f"--years={years}",
+        f"--json={out}",
+    ]
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    return json.loads(out.read_text())
+
+
+# --------------------------------------------------------------------------------------------
+# the Markdown
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value < 0.01:
+        return f"{value * 1000:.2f} ms"
+    return f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
+
+
+def table_rows(run: dict) -> list[tuple[str, str, str, str, str, str]]:
+    """(operation, figure, baseline, ratio, target, verdict) of one run."""
+    rows = []
+    for _key, label, figure, baseline, target in ROWS:
+        value = run.get(figure)
+        if value is None:
+            continue
+        if baseline is None:
+            verdict = "pass" if value < target else "**miss**"
+            rows.append((label, seconds(value), "– (absolute)", "–", f"< {target} s", verdict))
+            continue
+        base = run[baseline]
+        ratio = value / base
+        verdict = "pass" if ratio <= target else "**miss**"
+        rows.append(
+            (
+                label,
+                seconds(value),
+                f"{seconds(base)} ({BASELINES[baseline]})",
+                f"{ratio:.2f}",
+                f"≤ {target}×",
+                verdict,
+            )
+        )
+    return rows
+
+
+def exponent(points: list[tuple[float, float]]) -> float | None:
+    """Slope of the least-squares line through (log size, log figure)."""
+    points = [(x, y) for x, y in points if x > 0 and y and y > 0]
+    if len(points) < 2:
+        return None
+    xs = [math.log(x) for x, _y in points]
+    ys = [math.log(y) for _x, y in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def figure_of(run: dict, key: str):
+    if key == "uncompressed_bytes":
+        return run["payload"]["uncompressed_bytes"]
+    return run.get(key)
+
+
+def markdown(runs: list[dict]) -> str:
+    runs = sorted(runs, key=lambda r: (not r["database"].startswith("SQLite"), r["scale"]))
+    machine = runs[0]["machine"]
+    lines = [
+        "# Benchmark results: an atlas for all of Germany (issue 10)",
+        "",
+        f"Written by `bench/run_all.py` on {dt.date.today().isoformat()}; how to run and what "
+        "each figure means: bench/README.md. Every figure is measured beside its baseline in "
+        "the same run, on the same machine, as a ratio.",
+        "",
+        f"Machine: {machine['cpus']} cores ({machine['cpu']}, virtual machine shared with other "
+        f"work), {machine['memory_gb']} GB RAM; Python {machine['python']}; "
+        + ", ".join(sorted({r["database"] for r in runs}))
+        + ". Times of requests are medians of 5 (the report: 3) after the first; "
+        "runs on this machine vary by about ±15 %.",
+        "",
+    ]
+    for run in runs:
+        areas = run["areas"]
+        lines += [
+            f"## {run['database']}, scale {run['scale']:g}",
+            "",
+            f"{areas.get('Länder', 0):,} Länder, {areas.get('Kreise', 0):,} Kreise, "
+            f"{areas.get('Gemeinden', 0):,} Gemeinden; {run['indicators']} indicators × "
+            f"{run['years']} years = {run['values']:,} values.",
+            "",
+            "| operation | figure | baseline | ratio | target | verdict |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in table_rows(run)]
+        payload = run["payload"]
+        lines += [
+            "",
+            f"- Map payload: {payload['features']:,} features, "
+            f"{payload['uncompressed_bytes']:,} bytes uncompressed "
+            f"({'under' if payload['uncompressed_bytes'] < 5_000_000 else '**over**'} the "
+            f"limit of 5 MB), {payload['gzip_bytes']:,} bytes gzip; "
+            f"{payload['suppressed']:,} areas `k. A.`.",
+            f"- Answer 304 Not Modified to the map's ETag: {seconds(run['map_304_s'])} "
+            f"(status {run['map_304_status']}).",
+            f"- Table answer: {run['table_rows']:,} rows × {run['table_columns']} indicators, "
+            f"{run['table_bytes']:,} bytes.",
+            f"- Memory peak of the web process (gunicorn worker, VmHWM): "
+            f"{run['web_peak_kib'] / 1024:,.0f} MiB.",
+            f"- Build of the data set (areas, CSV): {run['build_s']:.1f} s.",
+            "",
+        ]
+    lines += growth(runs)
+    return "\n".join(lines) + "\n"
+
+
+def growth(runs: list[dict]) -> list[str]:
+    lines = []
+    for database in sorted({r["database"] for r in runs}):
+        mine = sorted((r for r in runs if r["database"] == database), key=lambda r: r["scale"])
+        if len(mine) < 2:
+            continue
+        scales = [r["scale"] for r in mine]
+        lines += [
+            f"## Growth on {database}",
+            "",
+            "Exponent b of figure ∝ Gemeinden^b, least squares over log–log "
+            "(1 = linear; below 1: fixed costs still weigh).",
+            "",
+            "| figure | " + " | ".join(f"scale {s:g}" for s in scales) + " | exponent |",
+            "|---|" + "---|" * len(scales) + "---|",
+        ]
+        for key, label in GROWTH:
+            values = [figure_of(r, key) for r in mine]
+            sizes = [r["areas"].get("Gemeinden", 0) for r in mine]
+            b = exponent(list(zip(sizes, values, strict=True)))
+            cells = [_cell(key, v) for v in values]
+            lines.append(
+                f"| {label} | " + " | ".join(cells) + f" | {'–' if b is None else f'{b:.2f}'} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _cell(key: str, value) -> str:
+    if value is None:
+        return "–"
+    if key == "values":
+        return f"{value:,}"
+    if key == "web_peak_kib":
+        return f"{value / 1024:,.0f} MiB"
+    if key == "uncompressed_bytes":
+        return f"{value / 1e6:.2f} MB"
+    return seconds(value)
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    if arguments.from_json:
+        runs = [json.loads(path.read_text()) for path in arguments.from_json]
+    else:
+        runs = []
+        keep = arguments.keep or Path(tempfile.mkdtemp(prefix="keck-runs-"))
+        keep.mkdir(parents=True, exist_ok=True)
+        for name, env in databases(arguments.sqlite_only):
+            for scale in (float(s) for s in arguments.scales.split(",")):
+                out = keep / f"{name}-{scale:g}.json"
+                print(f"{name}, scale {scale:g} …", flush=True)
+                runs.append(
+                    run(
+                        env=env,
+                        scale=scale,
+                        indicators=arguments.indicators,
+                        years=arguments.years,
+                        out=out,
+                    )
+                )
+    arguments.output.write_text(markdown(runs))
+    print(f"written: {arguments.output}")
+
+
+if __name__ == "__main__":
+    main()

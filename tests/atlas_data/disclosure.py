@@ -66,3 +66,27 @@ def recoverable(
         if abs(-high.fun - low.fun) < 1e-7:
             pinned[area_id] = low.fun
     return pinned
+
+
+def recoverable_from_rows(rows: list[Mapping]) -> dict[str, float]:
+    """`recoverable` for what a viewer received: rows with `area_key`, `parent_key`, `value`
+    (None where hidden or missing) and `status`, as the values API sends them. The hidden
+    (`suppressed`) rows are the unknowns. Returns the area keys whose number is pinned down."""
+    index = {row["area_key"]: n for n, row in enumerate(rows)}
+    cells, hidden, quantity = {}, set(), {}
+    for n, row in enumerate(rows):
+        suppressed = row["status"] == "suppressed"
+        if suppressed:
+            hidden.add(n)
+            status = SOURCE_SUPPRESSED  # an unknown number, as far as the viewer knows
+        else:
+            status = MISSING if row["value"] is None else "ok"
+        cells[n] = Cell(
+            area_id=n,
+            parent_id=index.get(row.get("parent_key")),
+            value=None if suppressed else row["value"],
+            status=status,
+        )
+        quantity[n] = None if suppressed else row["value"]
+    keys = {n: row["area_key"] for n, row in enumerate(rows)}
+    return {keys[n]: number for n, number in recoverable(cells, hidden, quantity=quantity).items()}

@@ -102,7 +102,12 @@ def _text_operators(stream: bytes) -> list[str]:
 
 def _decode(token: bytes) -> str:
     body = token[1:-1]
-    raw = bytes.fromhex(body.decode()) if token.startswith(b"<") else _unescape(body)
+    if token.startswith(b"<"):
+        digits = re.sub(rb"\s", b"", body).decode()
+        # The PDF spec pads an odd number of hex digits with a 0.
+        raw = bytes.fromhex(digits + "0" * (len(digits) % 2))
+    else:
+        raw = _unescape(body)
     if b"\x00" in raw and len(raw) % 2 == 0:
         return raw.decode("utf-16-be", errors="replace")
     return raw.decode("cp1252", errors="replace")

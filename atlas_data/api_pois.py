@@ -191,6 +191,17 @@ def _detail_url(request):
     return url_of
 
 
+def _profile_url(municipality, *, internal: bool):
+    """The social area profile of a POI: the internal page for members, else the public one."""
+
+    def url_of(poi):
+        if internal:
+            return reverse("atlas:poi_profile", args=[poi.pk])
+        return reverse("public_poi_profile", kwargs={"slug": municipality.slug, "pk": poi.pk})
+
+    return url_of
+
+
 class PoiList(APIView):
     """POIs of a municipality: all for members, released and currently valid for the public.
     POST creates one (data admins)."""
@@ -216,7 +227,9 @@ class PoiList(APIView):
             internal = user is not None and selectors_pois.is_internal(user, municipality)
             return Response(
                 selectors_pois.feature_collection(
-                    pois, url_of=_detail_url(request) if internal else None
+                    pois,
+                    url_of=_detail_url(request) if internal else None,
+                    profile_url_of=_profile_url(municipality, internal=internal),
                 )
             )
         return Response(PoiSerializer(pois, many=True).data)

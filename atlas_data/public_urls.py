@@ -6,6 +6,7 @@ from .views_bookmarks import public_bookmark
 from .views_explore import public_area_detail, public_explore
 from .views_indicators import public_indicator
 from .views_pois import public_pois
+from .views_profile import public_poi_profile, public_poi_profile_docx, public_poi_profile_pdf
 from .views_public import public_atlas
 from .views_report import public_report, public_report_docx, public_report_pdf
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("explore/", public_explore, name="public_explore"),
     path("areas/<int:pk>/", public_area_detail, name="public_area"),
     path("pois/", public_pois, name="public_pois"),
+    path("pois/<int:pk>/profile/", public_poi_profile, name="public_poi_profile"),
+    path("pois/<int:pk>/profile.docx", public_poi_profile_docx, name="public_poi_profile_docx"),
+    path("pois/<int:pk>/profile.pdf", public_poi_profile_pdf, name="public_poi_profile_pdf"),
     path("report/", public_report, name="public_report"),
     path("report.docx", public_report_docx, name="public_report_docx"),
     path("report.pdf", public_report_pdf, name="public_report_pdf"),

@@ -173,8 +173,9 @@ def poi_for(*, user, municipality: Municipality, pk: int) -> Poi:
     return pois_for(user=user, municipality=municipality).get(pk=pk)
 
 
-def poi_feature(poi: Poi, *, url: str | None = None) -> dict:
-    """A POI as a GeoJSON feature with the attributes a map popup shows."""
+def poi_feature(poi: Poi, *, url: str | None = None, profile_url: str | None = None) -> dict:
+    """A POI as a GeoJSON feature with the attributes a map popup shows (`profile_url`: its
+    social area profile, for the popup's link)."""
     category = poi.category
     return {
         "type": "Feature",
@@ -210,14 +211,22 @@ def poi_feature(poi: Poi, *, url: str | None = None) -> dict:
                 for area in poi.areas.all()
             ],
             "url": url,
+            "profile_url": profile_url,
         },
     }
 
 
-def feature_collection(pois, *, url_of=None) -> dict:
+def feature_collection(pois, *, url_of=None, profile_url_of=None) -> dict:
     return {
         "type": "FeatureCollection",
-        "features": [poi_feature(poi, url=url_of(poi) if url_of else None) for poi in pois],
+        "features": [
+            poi_feature(
+                poi,
+                url=url_of(poi) if url_of else None,
+                profile_url=profile_url_of(poi) if profile_url_of else None,
+            )
+            for poi in pois
+        ],
     }
 
 

@@ -21,6 +21,7 @@ from . import (
     views_explore,
     views_indicators,
     views_pois,
+    views_profile,
     views_report,
 )
 from .models import Indicator
@@ -188,6 +189,13 @@ class AtlasApp(KeckApplication):
     poi_edit_path = path("pois/<int:pk>/edit/", views_pois.poi_edit, name="poi_edit")
     poi_delete_path = path("pois/<int:pk>/delete/", views_pois.poi_delete, name="poi_delete")
     poi_release_path = path("pois/<int:pk>/release/", views_pois.poi_release, name="poi_release")
+    poi_profile_path = path("pois/<int:pk>/profile/", views_profile.poi_profile, name="poi_profile")
+    poi_profile_docx_path = path(
+        "pois/<int:pk>/profile.docx", views_profile.poi_profile_docx, name="poi_profile_docx"
+    )
+    poi_profile_pdf_path = path(
+        "pois/<int:pk>/profile.pdf", views_profile.poi_profile_pdf, name="poi_profile_pdf"
+    )
     poi_import_path = path("pois/import/", views_pois.poi_import, name="poi_import")
     poi_indicators_path = path("pois/indicators/", views_pois.poi_indicators, name="poi_indicators")
     poi_analysis_path = path("pois/analysis/", views_pois.poi_analysis, name="poi_analysis")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("atlas_data.api_maps")),
     path("", include("atlas_data.api_exports")),
     path("", include("atlas_data.api_pois")),
+    path("", include("atlas_data.api_profile")),
     path("", include("atlas_data.api_bookmarks")),
     path("", include("conferences.api_meetings")),
     path("", include("conferences.api_sheets")),

@@ -1,12 +1,13 @@
 """Builds the default Word templates: the area report (templates/docx/area_report.docx), the
 minutes of a conference session (templates/docx/minutes.docx), the measure plan and the interim
-report (measure_plan.docx, interim_report.docx), one function per template.
+report (measure_plan.docx, interim_report.docx) and the institution profile
+(institution_profile.docx), one function per template.
 
 Run `.venv/bin/python scripts/build_docx_templates.py [NAME …]` (names: area_report, minutes,
-measure_plan, interim_report; none: all) after changing this script and commit both. The
-templates hold Jinja tags that docxtpl renders (docs/reports.md and docs/conferences.md list the
-variables); a municipality may replace a file with its own, edited in Word, as long as it keeps
-the tags.
+measure_plan, interim_report, institution_profile; none: all) after changing this script and
+commit both. The templates hold Jinja tags that docxtpl renders (docs/reports.md,
+docs/conferences.md and docs/network.md list the variables); a municipality may replace a file
+with its own, edited in Word, as long as it keeps the tags.
 """
 
 from __future__ import annotations
@@ -476,12 +477,126 @@ def build_interim_report() -> Document:
     return document
 
 
+# The institution profile: A4 portrait, 17.8 cm between the margins. Indicator columns in cm:
+# indicator, year, loop start, one area (repeated per area and parent area), loop end,
+# municipality, trend (sparkline and change).
+INSTITUTION_PROFILE_TARGET = TARGET.with_name("institution_profile.docx")
+PROFILE_WIDTHS = (5.0, 1.1, 0.2, 2.2, 0.2, 2.3, 4.6)
+PROFILE_FACT_WIDTHS = (3.6, 14.2)
+
+
+def build_institution_profile() -> Document:
+    """The institution's social area profile on one page: facts, the areas it lies in, the
+    key indicators with sparkline and trend, its own values, the offers nearby, notes."""
+    document = new_document()
+    section = document.sections[0]
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.6))
+    section.top_margin, section.bottom_margin = Cm(1.3), Cm(1.3)
+    document.styles["Normal"].font.size = Pt(9)
+    document.add_paragraph("{{ title }}", style="Title")
+    subtitle = document.add_paragraph()
+    write(subtitle, "{{ subtitle }} · {{ labels.date }}: {{ date }}", size=10, colour=MUTED)
+    tag_paragraph(document, "{%p if internal_note %}")
+    internal = document.add_paragraph()
+    write(internal, "{{ internal_note }}", bold=True, colour=RGBColor(0x9A, 0x1B, 0x1B))
+    tag_paragraph(document, "{%p endif %}")
+
+    document.add_paragraph("{{ labels.institution }}", style="Heading 2")
+    facts = document.add_table(rows=4, cols=2)
+    facts.style = document.styles["Table Grid"]
+    opening, row, closing, located = facts.rows
+    opening.cells[0].text = "{%tr for fact in facts %}"
+    closing.cells[0].text = "{%tr endfor %}"
+    cell_text(row.cells[0], "{{ fact.label }}", bold=True, size=8.5)
+    cell_text(row.cells[1], "{{ fact.value }}", size=8.5)
+    cell_text(located.cells[0], "{{ labels.located }}", bold=True, size=8.5)
+    cell_text(located.cells[1], "{{ located }}", size=8.5)
+    for fact_row in (row, located):
+        shade(fact_row.cells[0], HEADER_FILL)
+    facts.autofit = False
+    for column, width in zip(facts._tbl.tblGrid.gridCol_lst, PROFILE_FACT_WIDTHS, strict=True):
+        column.w = Cm(width)
+    for table_row in facts.rows:
+        for cell, width in zip(table_row.cells, PROFILE_FACT_WIDTHS, strict=True):
+            cell.width = Cm(width)
+
+    document.add_paragraph("{{ labels.indicators }}", style="Heading 2")
+    tag_paragraph(document, "{%p if not indicators %}")
+    write(document.add_paragraph(), "{{ labels.no_indicators }}", colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+    table = document.add_table(rows=4, cols=7)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header, opening, body, closing = table.rows
+    repeat_as_header(header)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    cell_text(header.cells[0], "{{ labels.indicator }}", bold=True, size=8.5)
+    cell_text(header.cells[1], "{{ labels.year }}", bold=True, size=8)
+    header.cells[2].text = "{%tc for name in labels.columns %}"
+    cell_text(header.cells[3], "{{ name }}", bold=True, size=8.5, align=right)
+    header.cells[4].text = "{%tc endfor %}"
+    cell_text(header.cells[5], "{{ labels.reference }}", bold=True, size=8.5, align=right)
+    cell_text(header.cells[6], "{{ labels.trend }}", bold=True, size=8.5)
+    for cell in header.cells:
+        shade(cell, HEADER_FILL)
+    opening.cells[0].text = "{%tr for row in indicators %}"
+    closing.cells[0].text = "{%tr endfor %}"
+    cell_text(body.cells[0], "{{ row.label }}", size=8.5)
+    cell_text(body.cells[1], "{{ row.year }}", size=8, colour=MUTED)
+    body.cells[2].text = "{%tc for value in row.cells %}"
+    cell_text(body.cells[3], "{{ value }}", bold=True, size=8.5, align=right)
+    body.cells[4].text = "{%tc endfor %}"
+    cell_text(body.cells[5], "{{ row.reference }}", size=8.5, align=right)
+    cell_text(body.cells[6], "{{ row.sparkline }}")
+    write(body.cells[6].add_paragraph(), "{{ row.trend }}", size=7.5, colour=MUTED)
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, PROFILE_WIDTHS, strict=True):
+            cell.width = Cm(width)
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, PROFILE_WIDTHS, strict=True):
+        column.w = Cm(width)
+
+    tag_paragraph(document, "{%p if institution %}")
+    document.add_paragraph("{{ labels.institution_values }}", style="Heading 2")
+    tag_paragraph(document, "{%p for item in institution %}")
+    line = document.add_paragraph()
+    line.paragraph_format.space_after = Pt(2)
+    write(line, "{{ item.label }}: ", bold=True, size=8.5)
+    write(line, "{{ item.series }}", size=8.5)
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p endif %}")
+
+    document.add_paragraph("{{ labels.offers }}", style="Heading 2")
+    tag_paragraph(document, "{%p for group in offers %}")
+    line = document.add_paragraph()
+    line.paragraph_format.space_after = Pt(2)
+    write(line, "{{ group.category }} ({{ group.count }}): ", bold=True, size=8.5)
+    write(line, "{{ group.line }}", size=8.5)
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p if not offers %}")
+    write(document.add_paragraph(), "{{ labels.no_offers }}", size=8.5, colour=MUTED)
+    tag_paragraph(document, "{%p endif %}")
+
+    document.add_paragraph("{{ labels.notes }}", style="Heading 2")
+    tag_paragraph(document, "{%p for note in notes %}")
+    note = document.add_paragraph()
+    note.paragraph_format.space_after = Pt(0)
+    write(note, "{{ note }}", size=7.5, colour=MUTED)
+    tag_paragraph(document, "{%p endfor %}")
+    return document
+
+
 # name on the command line: (build function, file, document title)
 TEMPLATES = {
     "area_report": (build, TARGET, "Gebietsbericht"),
     "minutes": (build_minutes, MINUTES_TARGET, "Protokoll"),
     "measure_plan": (build_measure_plan, MEASURE_PLAN_TARGET, "Maßnahmenplan"),
     "interim_report": (build_interim_report, INTERIM_REPORT_TARGET, "Zwischenbericht"),
+    "institution_profile": (
+        build_institution_profile,
+        INSTITUTION_PROFILE_TARGET,
+        "Sozialraumprofil einer Einrichtung",
+    ),
 }
 
 

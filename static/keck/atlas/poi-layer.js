@@ -80,7 +80,11 @@
     row(t.notes, esc(p.concept_notes));
     row(t.areas, (p.areas || []).filter((a) => a.depth > 0).map((a) => esc(a.name)).join(" · "));
     const internal = p.released === false ? `<p class="keck-poi-internal">${esc(t.internal)}</p>` : "";
-    const link = p.url ? `<p><a href="${esc(p.url)}">${esc(t.details)}</a></p>` : "";
+    const links = [];
+    if (p.url) links.push(`<a href="${esc(p.url)}">${esc(t.details)}</a>`);
+    // The social area profile (Sozialraumprofil): internal or public, as the server decided.
+    if (p.profile_url) links.push(`<a href="${esc(p.profile_url)}">${esc(t.profile || "Profile")}</a>`);
+    const link = links.length ? `<p>${links.join(" · ")}</p>` : "";
     return (
       `<div class="keck-poi-popup"><h3>${esc(p.name)}</h3>${internal}` +
       `<table>${rows.join("")}</table>${link}</div>`

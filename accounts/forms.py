@@ -1,10 +1,11 @@
-"""Forms of the administration pages: members, their roles, municipality settings."""
+"""Forms of the administration pages: members, their roles, municipality settings, support
+access."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import Municipality, Role
+from .models import Municipality, Role, SupportGrant
 
 
 class AddMemberForm(forms.Form):
@@ -72,3 +73,35 @@ class MunicipalitySettingsForm(forms.ModelForm):
             "min_children_per_area",
             "public_atlas_enabled",
         ]
+
+
+class SupportGrantForm(forms.Form):
+    """A municipal administrator's consent to an operator's support access."""
+
+    grantee = forms.ModelChoiceField(
+        label=_("Operator account"),
+        queryset=get_user_model().objects.none(),
+        help_text=_("The platform operator who may read your internal data."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example the support request this access is for."),
+    )
+    days = forms.IntegerField(
+        label=_("Duration in days"),
+        min_value=1,
+        max_value=SupportGrant.MAX_DAYS,
+        initial=SupportGrant.DEFAULT_DAYS,
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: at once."),
+    )
+
+    def __init__(self, *args, operators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if operators is not None:
+            self.fields["grantee"].queryset = operators

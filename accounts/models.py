@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,3 +95,124 @@ class Membership(models.Model):
     def role_labels(self):
         labels = dict(Role.choices)
         return [labels.get(role, role) for role in self.roles]
+
+
+class SupportGrantQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Grants in force at `now`: started, not yet ended, not revoked. The end is a plain
+        comparison with the clock, so access ends on time without any job."""
+        now = now or timezone.now()
+        return self.filter(starts_at__lte=now, ends_at__gt=now, revoked_at__isnull=True)
+
+
+class SupportGrant(models.Model):
+    """A municipal administrator's consent that one platform operator (a staff account) may read
+    the municipality's internal data for a limited time (issue 11, point 5)."""
+
+    MAX_DAYS = 30
+    DEFAULT_DAYS = 7
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+        REVOKED = "revoked", _("Revoked")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="support_grants",
+        verbose_name=_("municipality"),
+    )
+    # PROTECT: the consent and its access log are the municipality's record of who looked in;
+    # deleting the operator's or the admin's account must not erase it.
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="support_grants",
+        verbose_name=_("operator account"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    reason = models.TextField(_("reason"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = SupportGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support access grant")
+        verbose_name_plural = _("support access grants")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="support_grant_ends_after_start",
+            ),
+        ]
+        # The permission check of every request of a staff account looks its grants up.
+        indexes = [models.Index(fields=["grantee", "ends_at"], name="support_grant_grantee_end")]
+
+    def __str__(self):
+        return f"{self.grantee} @ {self.municipality}"
+
+    def status(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if now < self.starts_at:
+            return self.Status.SCHEDULED
+        if now >= self.ends_at:
+            return self.Status.ENDED
+        return self.Status.ACTIVE
+
+    def status_label(self) -> str:
+        return self.Status(self.status()).label
+
+    @property
+    def is_active(self) -> bool:
+        return self.status() == self.Status.ACTIVE
+
+
+class SupportAccess(models.Model):
+    """One request of an operator to the municipality's internal pages or API under a grant."""
+
+    grant = models.ForeignKey(
+        SupportGrant,
+        on_delete=models.CASCADE,
+        related_name="accesses",
+        verbose_name=_("support access grant"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("accessed at"), default=timezone.now)
+    method = models.CharField(_("HTTP method"), max_length=10)
+    path = models.CharField(_("address"), max_length=1000)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+
+    class Meta:
+        verbose_name = _("support access")
+        verbose_name_plural = _("support accesses")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["grant", "at"], name="support_access_grant_at")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} ({self.status_code})"

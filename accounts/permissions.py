@@ -5,6 +5,11 @@ actions through ROLE_ACTIONS; anonymous visitors (and logged-in users without a 
 get only the public actions of a municipality whose public atlas is enabled. Superusers are
 platform operators and get no implicit access to a municipality's internal data: the rights
 to the data stay with the municipality (domain.md §9).
+
+Operator access only by consent (issue 11): a staff account reads a municipality's internal data
+only while a municipal administrator's SupportGrant for it is in force, and then only with
+SUPPORT_ACTIONS: reading, never writing, never the suppressed small numbers. The grant ends by the
+clock (SupportGrant.objects.active), so nothing has to run for access to end.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Membership, Municipality, Role
+from .models import Membership, Municipality, Role, SupportGrant
 
 
 class Action(enum.StrEnum):
@@ -80,10 +85,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.MUNICIPAL_ADMIN: frozenset(Action),
 }
 
+# What a platform operator may do under an active support grant: read what every member reads.
+# Suppressed values stay hidden: support answers questions about the product, and no support
+# task needs the small numbers that the municipality's data protection withholds from its own
+# members (domain.md §3). Writes stay with the municipality's members.
+SUPPORT_ACTIONS = frozenset({Action.VIEW_PUBLIC, Action.VIEW_INTERNAL})
+
 # Actions a data admin limited to topics may do only on those topics.
 TOPIC_SCOPED_ACTIONS = frozenset({Action.EDIT_ATLAS_DATA, Action.RELEASE_ATLAS_DATA})
 
 _CACHE_ATTR = "_keck_memberships"
+_GRANTS_ATTR = "_keck_support_grants"
 
 
 def _memberships(user) -> dict[int, Membership]:
@@ -97,10 +109,35 @@ def _memberships(user) -> dict[int, Membership]:
     return cached
 
 
+def support_grants(user) -> dict[int, SupportGrant]:
+    """The support grants in force for a staff account, by municipality id, cached on the user
+    object per request. Only staff accounts are operators: anyone else gets none (no query)."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return {}
+    cached = getattr(user, _GRANTS_ATTR, None)
+    if cached is None:
+        cached = {
+            grant.municipality_id: grant
+            for grant in SupportGrant.objects.active().filter(grantee=user).order_by("ends_at")
+        }
+        setattr(user, _GRANTS_ATTR, cached)
+    return cached
+
+
+def support_grant_for(user, municipality: Municipality | None) -> SupportGrant | None:
+    """The grant through which `user` reads `municipality` as an operator, if any. None for a
+    member of the municipality: members act by their roles."""
+    if municipality is None or municipality.pk in _memberships(user):
+        return None
+    return support_grants(user).get(municipality.pk)
+
+
 def forget_cached_memberships(user) -> None:
-    """Call after changing a user's memberships within the same request or test."""
-    if user is not None and hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Call after changing a user's memberships or support grants within the same request or
+    test."""
+    for attr in (_CACHE_ATTR, _GRANTS_ATTR):
+        if user is not None and hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_of(user, municipality: Municipality) -> frozenset[str]:
@@ -112,6 +149,8 @@ def actions_of(user, municipality: Municipality) -> frozenset[Action]:
     actions: set[Action] = set()
     for role in roles_of(user, municipality):
         actions |= ROLE_ACTIONS.get(role, frozenset())
+    if municipality.pk in support_grants(user):
+        actions |= SUPPORT_ACTIONS
     if municipality.public_atlas_enabled:
         actions |= PUBLIC_ACTIONS
     return frozenset(actions)
@@ -228,6 +267,8 @@ def municipalities_for(user, action: Action | str = Action.VIEW_PUBLIC) -> Query
         for municipality_id, membership in _memberships(user).items()
         if any(action in ROLE_ACTIONS.get(role, ()) for role in membership.roles)
     ]
+    if action in SUPPORT_ACTIONS:
+        member_ids += list(support_grants(user))
     queryset = Municipality.objects.filter(pk__in=member_ids)
     if action in PUBLIC_ACTIONS:
         queryset = Municipality.objects.filter(pk__in=member_ids) | Municipality.objects.filter(
@@ -237,8 +278,10 @@ def municipalities_for(user, action: Action | str = Action.VIEW_PUBLIC) -> Query
 
 
 def member_municipalities(user) -> QuerySet:
-    """The municipalities in which `user` holds any role (for the municipality switcher)."""
-    return Municipality.objects.filter(pk__in=list(_memberships(user))).order_by("name")
+    """The municipalities in which `user` holds any role, or reads as an operator under a support
+    grant in force (for the municipality switcher and the current municipality)."""
+    ids = set(_memberships(user)) | set(support_grants(user))
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
 
 
 def validate_roles(roles: Iterable[str]) -> list[str]:

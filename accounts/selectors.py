@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from .models import Membership, Municipality
+from .models import Membership, Municipality, SupportAccess, SupportGrant
 from .permissions import Action, require
 
 
@@ -44,3 +45,31 @@ def locked_out_usernames(*, usernames: Iterable[str]) -> set[str]:
             attempt_time__gte=since,
         ).values_list("username", flat=True)
     )
+
+
+def support_grants_of(*, user, municipality: Municipality) -> QuerySet[SupportGrant]:
+    """The municipality's support grants, newest first, with the number of logged accesses: for
+    those who manage its members (they decide who else may look in)."""
+    require(user, Action.MANAGE_MEMBERS, municipality)
+    return (
+        SupportGrant.objects.filter(municipality=municipality)
+        .select_related("grantee", "granted_by", "revoked_by")
+        .annotate(access_count=Count("accesses"))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def support_accesses_of(
+    *, user, municipality: Municipality, grant: SupportGrant | None = None
+) -> QuerySet[SupportAccess]:
+    """The logged requests of operators in the municipality (of one grant), newest first."""
+    require(user, Action.MANAGE_MEMBERS, municipality)
+    accesses = SupportAccess.objects.filter(grant__municipality=municipality)
+    if grant is not None:
+        accesses = accesses.filter(grant=grant)
+    return accesses.select_related("user", "grant").order_by("-at", "-pk")
+
+
+def operator_accounts() -> QuerySet:
+    """The accounts a municipality may grant support access to: active platform operators."""
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")

@@ -1,7 +1,8 @@
-"""Writes of the accounts app: municipalities, users and their roles."""
+"""Writes of the accounts app: municipalities, users and their roles, operators' support access."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import string
 
@@ -10,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .models import Membership, Municipality
+from .models import Membership, Municipality, SupportAccess, SupportGrant
 from .permissions import Action, forget_cached_memberships, require, validate_roles
 
 
@@ -205,4 +207,108 @@ def send_invitation(*, membership: Membership, base_url: str) -> None:
         message=render_to_string("accounts/invitation_email.txt", context),
         from_email=None,
         recipient_list=[user.email],
+    )
+
+
+# --- operator access only by consent (issue 11) ------------------------------------------------
+
+# A start a few minutes back is "now" entered by hand in a form; further back would pretend a
+# consent that was not given at the time.
+_BACKDATING_TOLERANCE = datetime.timedelta(minutes=5)
+
+
+@transaction.atomic
+def grant_support_access(
+    *,
+    user,
+    municipality: Municipality,
+    grantee,
+    reason: str,
+    days: int = SupportGrant.DEFAULT_DAYS,
+    starts_at: datetime.datetime | None = None,
+) -> SupportGrant:
+    """A municipal administrator lets one platform operator (an active staff account) read the
+    municipality's internal data for `days` days from `starts_at` (now by default)."""
+    require(user, Action.MANAGE_MEMBERS, municipality)
+    now = timezone.now()
+    starts_at = starts_at or now
+    reason = (reason or "").strip()
+    if grantee is None or not grantee.is_active or not grantee.is_staff:
+        raise AccountsError(
+            _("Support access can only be granted to an active operator account (staff).")
+        )
+    if Membership.objects.filter(user=grantee, municipality=municipality).exists():
+        raise AccountsError(
+            _("%(user)s is a member of this municipality and needs no support access.")
+            % {"user": grantee.get_username()}
+        )
+    if not reason:
+        raise AccountsError(_("Please give the reason for the support access."))
+    if not 1 <= days <= SupportGrant.MAX_DAYS:
+        raise AccountsError(
+            _("Support access lasts from 1 to %(max)s days.") % {"max": SupportGrant.MAX_DAYS}
+        )
+    if starts_at < now - _BACKDATING_TOLERANCE:
+        raise AccountsError(_("Support access cannot start in the past."))
+    ends_at = starts_at + datetime.timedelta(days=days)
+    overlapping = (
+        SupportGrant.objects.select_for_update()
+        .filter(
+            municipality=municipality,
+            grantee=grantee,
+            revoked_at__isnull=True,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        .first()
+    )
+    if overlapping is not None:
+        raise AccountsError(
+            _(
+                "%(user)s already has support access until %(end)s. Revoke it first to grant "
+                "a new one."
+            )
+            % {
+                "user": grantee.get_username(),
+                "end": formats.date_format(
+                    timezone.localtime(overlapping.ends_at), "SHORT_DATETIME_FORMAT"
+                ),
+            }
+        )
+    grant = SupportGrant.objects.create(
+        municipality=municipality,
+        grantee=grantee,
+        granted_by=user,
+        reason=reason,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    forget_cached_memberships(grantee)
+    return grant
+
+
+@transaction.atomic
+def revoke_support_grant(*, user, grant: SupportGrant) -> SupportGrant:
+    """End a grant at once (or cancel a scheduled one); its access log stays."""
+    require(user, Action.MANAGE_MEMBERS, grant.municipality)
+    grant = SupportGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.status() in (SupportGrant.Status.ENDED, SupportGrant.Status.REVOKED):
+        raise AccountsError(_("This support access has already ended."))
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = user
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    forget_cached_memberships(grant.grantee)
+    return grant
+
+
+def record_support_access(
+    *, grant: SupportGrant, user, method: str, path: str, status_code: int
+) -> SupportAccess:
+    """Log one request of an operator under `grant` (one insert, called for every request)."""
+    return SupportAccess.objects.create(
+        grant=grant,
+        user=user,
+        method=method[:10],
+        path=path[: SupportAccess._meta.get_field("path").max_length],
+        status_code=status_code,
     )

@@ -1,5 +1,5 @@
-"""Administration pages (members, roles, settings), the municipality switcher and the page of a
-locked-out login: thin views."""
+"""Administration pages (members, roles, settings, operators' support access), the municipality
+switcher and the page of a locked-out login: thin views."""
 
 from axes.helpers import get_cool_off
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,11 +17,17 @@ from django.views.decorators.http import require_POST
 from keck.shell import KeckApplication, MenuEntry
 
 from . import services, tasks
-from .forms import AddMemberForm, MemberRolesForm, MunicipalitySettingsForm
+from .forms import AddMemberForm, MemberRolesForm, MunicipalitySettingsForm, SupportGrantForm
 from .middleware import SESSION_KEY
-from .models import Membership
+from .models import Membership, SupportGrant
 from .permissions import Action, can, member_municipalities, require
-from .selectors import locked_out_usernames, members_of
+from .selectors import (
+    locked_out_usernames,
+    members_of,
+    operator_accounts,
+    support_accesses_of,
+    support_grants_of,
+)
 
 
 @require_POST
@@ -189,6 +195,90 @@ def municipality_settings(request):
     )
 
 
+# The page shows the latest requests of each grant; the API pages through the whole log.
+SUPPORT_LOG_ON_PAGE = 500
+
+
+@login_required
+def support_grants(request):
+    """Support-Zugriffe: the municipality's consents to operators' access, a form to grant one,
+    and how often each was used."""
+    municipality = _current(request)
+    grants = list(support_grants_of(user=request.user, municipality=municipality))
+    form = SupportGrantForm(request.POST or None, operators=operator_accounts())
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.grant_support_access(
+                user=request.user,
+                municipality=municipality,
+                grantee=form.cleaned_data["grantee"],
+                reason=form.cleaned_data["reason"],
+                days=form.cleaned_data["days"],
+                starts_at=form.cleaned_data["starts_at"],
+            )
+        except services.AccountsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(user)s may read the internal data until %(end)s.")
+                % {
+                    "user": grant.grantee.get_username(),
+                    "end": formats.date_format(
+                        timezone.localtime(grant.ends_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+            )
+            return redirect("administration:support")
+    return render(
+        request,
+        "accounts/support_grants.html",
+        {"grants": grants, "form": form, "municipality": municipality},
+    )
+
+
+@login_required
+def support_grant_detail(request, pk):
+    """One grant with its access log: every request the operator made under it."""
+    municipality = _current(request)
+    accesses = support_accesses_of(user=request.user, municipality=municipality)
+    grant = get_object_or_404(
+        SupportGrant.objects.select_related("grantee", "granted_by", "revoked_by"),
+        pk=pk,
+        municipality=municipality,
+    )
+    accesses = list(accesses.filter(grant=grant)[: SUPPORT_LOG_ON_PAGE + 1])
+    return render(
+        request,
+        "accounts/support_grant_detail.html",
+        {
+            "grant": grant,
+            "accesses": accesses[:SUPPORT_LOG_ON_PAGE],
+            "truncated": len(accesses) > SUPPORT_LOG_ON_PAGE,
+            "limit": SUPPORT_LOG_ON_PAGE,
+        },
+    )
+
+
+@require_POST
+@login_required
+def support_revoke(request, pk):
+    municipality = _current(request)
+    require(request.user, Action.MANAGE_MEMBERS, municipality)
+    grant = get_object_or_404(SupportGrant, pk=pk, municipality=municipality)
+    try:
+        services.revoke_support_grant(user=request.user, grant=grant)
+    except services.AccountsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The support access of %(user)s was revoked.")
+            % {"user": grant.grantee.get_username()},
+        )
+    return redirect("administration:support")
+
+
 def _may_administer(user) -> bool:
     # Anonymous visitors pass here so that the views' login_required sends them to the login
     # page instead of a bare 403; every view checks MANAGE_MEMBERS/MANAGE_MUNICIPALITY itself.
@@ -207,6 +297,7 @@ class AdministrationApp(KeckApplication):
     menu = (
         MenuEntry(gettext_lazy("Members"), "members", "people"),
         MenuEntry(gettext_lazy("Settings"), "settings", "settings", "manage_municipality"),
+        MenuEntry(gettext_lazy("Support access"), "support", "support_agent", "manage_members"),
     )
     permission = staticmethod(_may_administer)
 
@@ -215,3 +306,6 @@ class AdministrationApp(KeckApplication):
     member_edit_path = path("members/<int:pk>/", member_edit, name="member_edit")
     member_unlock_path = path("members/<int:pk>/unlock/", member_unlock, name="member_unlock")
     settings_path = path("settings/", municipality_settings, name="settings")
+    support_path = path("support/", support_grants, name="support")
+    support_detail_path = path("support/<int:pk>/", support_grant_detail, name="support_grant")
+    support_revoke_path = path("support/<int:pk>/revoke/", support_revoke, name="support_revoke")

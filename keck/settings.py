@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.CurrentMunicipalityMiddleware",
+    "accounts.middleware.SupportAccessMiddleware",  # operators: read-only, logged (issue 11)
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     # Last, as django-axes asks: turns a refused login of a locked-out user into its page.

@@ -23,9 +23,11 @@ from accounts import services
 from accounts.models import SupportAccess, SupportGrant
 from tests.factories import UserFactory
 from tests.foundation.isolation import (
+    MARKER,
     REFUSED,
     WRITE_METHODS,
     all_routes,
+    body_text,
     build_world,
     check_response,
     fingerprint,
@@ -149,3 +151,23 @@ def test_operator_with_a_grant_reads_logged_and_changes_nothing(world, route):
         if changed:
             problems.append(f"B changed: {changed}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_operator_with_a_grant_reads_b_s_internal_objects(world):
+    """Reading works: B's marked internal objects on pages and in the API."""
+    o, slug = world.objects, world.b.slug
+    urls = [
+        f"/app/atlas/indicators/{o['indicator'].pk}/",
+        f"/app/conferences/conferences/{o['conference'].pk}/",
+        f"/app/measures/goals/{o['goal'].pk}/",
+        f"/app/process/cycles/{o['cycle'].pk}/",
+        f"/api/v1/municipalities/{slug}/conferences/{o['conference'].pk}/",
+        f"/api/v1/municipalities/{slug}/goals/{o['goal'].pk}/",
+        f"/api/v1/municipalities/{slug}/cycles/{o['cycle'].pk}/",
+    ]
+    client = world.client("support")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert MARKER in body_text(response), url

@@ -248,6 +248,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "link",
             "relevant_for",
             "catalogue_code",
+            "network_shared",
             "years",
             "released_years",
         ]

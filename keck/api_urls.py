@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("atlas_data.api_pois")),
     path("", include("atlas_data.api_profile")),
     path("", include("atlas_data.api_bookmarks")),
+    path("", include("atlas_data.api_network")),
     path("", include("conferences.api_meetings")),
     path("", include("conferences.api_sheets")),
     path("", include("conferences.api_analysis")),

@@ -16,6 +16,7 @@ from atlas_data.services import import_areas, import_values
 
 from .demo_atlas import load_demo_atlas
 from .demo_knackpunkte import load_demo_knackpunkte
+from .demo_network import load_demo_network
 from .demo_profile import load_demo_profile
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "atlas_data" / "demo_data"
@@ -66,6 +67,7 @@ def load_demo() -> Municipality:
     _load_demo_workflow(municipality)
     load_demo_knackpunkte(municipality)  # open sheet of the sticking points guide
     load_demo_profile(municipality)  # key indicators of the institution profiles
+    load_demo_network(municipality)  # Stadt Lohne and the KECK network comparison
     return municipality
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("municipality/switch/", switch_municipality, name="switch_municipality"),
     path("atlas/<slug:slug>/", include("atlas_data.public_urls")),
+    path("netzwerk/", include("atlas_data.network_urls")),
     path("api/v1/", include("keck.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start script as a file: the CSP forbids inline scripts.

@@ -16,7 +16,7 @@ def query_of(url: str) -> dict:
 
 def test_member_saves_the_explorer_view_as_a_bookmark_and_reopens_it(page, login, screenshot):
     login(page, "demo-mitglied")
-    sgb2 = Indicator.objects.get(catalogue_code="sgb2-kinder-unter-15")
+    sgb2 = Indicator.objects.get(municipality__slug="vechta", catalogue_code="sgb2-kinder-unter-15")
     cases = Indicator.objects.get(name="Eingliederungshilfen nach § 35a SGB VIII (Fälle)")
     page.goto(
         page.base_url
@@ -48,7 +48,7 @@ def test_member_saves_the_explorer_view_as_a_bookmark_and_reopens_it(page, login
 
 def test_member_saves_a_view_through_the_form_and_opens_it(page, login):
     login(page, "demo-mitglied")
-    u15 = Indicator.objects.get(catalogue_code="anteil-unter-15")
+    u15 = Indicator.objects.get(municipality__slug="vechta", catalogue_code="anteil-unter-15")
     state = f"level=gemeinden&indicator={u15.pk}&year=2013&chart=column"
     page.goto(page.base_url + f"/app/atlas/bookmarks/new/?{state}&view=chart")
     page.fill("input[name=title]", "Kinderanteil 2013")
@@ -84,7 +84,7 @@ def test_anonymous_visitor_sees_the_published_demo_bookmark(page, demo, screensh
 
 
 def test_anonymous_visitor_reads_an_indicator_page_with_its_time_series(page, demo, screenshot):
-    u15 = Indicator.objects.get(catalogue_code="anteil-unter-15")
+    u15 = Indicator.objects.get(municipality__slug="vechta", catalogue_code="anteil-unter-15")
     page.goto(page.base_url + f"/atlas/vechta/indicators/{u15.pk}/")
     page.wait_for_load_state("networkidle")
     assert page.locator("#keck-indicator-chart .main-svg").first.is_visible()  # plotly drew it

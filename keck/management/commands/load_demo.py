@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from keck.demo import DEMO_USERS, load_demo
+from keck.demo_network import LOHNE_NAME, LOHNE_USERS
 
 
 class Command(BaseCommand):
@@ -35,3 +36,5 @@ class Command(BaseCommand):
         )
         for username, role, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<20} {role.label}")
+        for username, role, *_rest in LOHNE_USERS:
+            self.stdout.write(f"  {username:<20} {role.label} ({LOHNE_NAME})")

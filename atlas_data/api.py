@@ -29,6 +29,8 @@ from accounts.permissions import Action, can
 
 from . import cache as atlas_cache
 from . import selectors, selectors_explore
+from .api_citation import CitationSerializer, citation_data, corrected_on
+from .citation import load_citations
 from .models import Indicator, SpatialLevel
 from .selectors_exports import ExportError, parse_ids
 from .suppression import STATUS_MISSING, STATUS_OK, STATUS_SUPPRESSED
@@ -318,6 +320,14 @@ class ValueRowSerializer(AreaShownSerializer):
         allow_null=True,
         help_text="why it is suppressed; only for those who may see suppressed values",
     )
+    corrected_on = serializers.SerializerMethodField(
+        help_text="date of the latest change after the release (ISO), else null"
+    )
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_corrected_on(self, row) -> str | None:
+        indicator_id, year = self.context.get("pair", (None, None))
+        return corrected_on(self.context.get("citations"), indicator_id, year, row.area_id)
 
 
 class ReferenceSerializer(AreaShownSerializer):
@@ -352,6 +362,11 @@ class ValuesTableSerializer(serializers.Serializer):
         allow_null=True, help_text="the whole municipality as reference"
     )
     parents = ReferenceSerializer(many=True, help_text="the areas one level up")
+    citation = serializers.SerializerMethodField()
+
+    @extend_schema_field(CitationSerializer(allow_null=True))
+    def get_citation(self, table) -> dict | None:
+        return citation_data(self.context.get("citations"), table.indicator.pk, table.year)
 
 
 class IndicatorValues(APIView):
@@ -396,7 +411,11 @@ class IndicatorValues(APIView):
             level=level,
             released=year in years.released,
         )
-        return Response(ValuesTableSerializer(table).data)
+        citations = load_citations(
+            municipality=municipality, pairs=[(indicator, year)], base=request
+        )
+        context = {"citations": citations, "pair": (indicator.pk, year)}
+        return Response(ValuesTableSerializer(table, context=context).data)
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -417,6 +436,8 @@ class IndicatorTable(APIView):
     One row per area with the numbers, German texts and statuses in the order of
     `indicators`, plus the municipality's reference row: the table view of the atlas for
     scripts. Every number passes the suppression function. `public=1` answers as to the public.
+    Each released indicator carries its `citation`; `corrections` lists the values changed
+    after their release (area id, indicator id, ISO date).
     """
 
     @extend_schema(
@@ -452,6 +473,9 @@ class IndicatorTable(APIView):
         table = selectors_explore.explore_table(
             user=viewer, catalogue=catalogue, indicators=indicators, year=year, level=level
         )
+        citations = load_citations(
+            municipality=municipality, pairs=[(i, year) for i in indicators], base=request
+        )
         data = {
             "year": year,
             "level": {"slug": level.slug, "name": level.name, "depth": level.depth},
@@ -464,6 +488,7 @@ class IndicatorTable(APIView):
                     "kind": column.indicator.kind,
                     "decimals": column.indicator.decimals,
                     "released": bool(column.table and column.table.released),
+                    "citation": citation_data(citations, column.indicator.pk, year),
                 }
                 for column in table.columns
             ],
@@ -477,6 +502,13 @@ class IndicatorTable(APIView):
             "areas": [
                 {"id": row.area_id, "key": row.key, "name": row.name, **_shown_columns(row.cells)}
                 for row in table.rows
+            ],
+            # Sparse: only the values changed after their release.
+            "corrections": [
+                {"area": row.area_id, "indicator": i.pk, "corrected_on": when}
+                for row in table.rows
+                for i in indicators
+                if (when := corrected_on(citations, i.pk, year, row.area_id))
             ],
         }
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

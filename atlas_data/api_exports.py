@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from . import selectors_exports
 from .api import municipality_for_request
+from .citation import Citations, load_citations
 from .classification import (
     DEFAULT_CLASSES,
     DEFAULT_METHOD,
@@ -42,12 +43,22 @@ class FilesWhateverAccepted(BaseContentNegotiation):
         return parsers[0]
 
 
-def _file(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+def _file(
+    content: bytes, *, content_type: str, filename: str, cited: list | None = None
+) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Files of internal data must not sit in shared caches.
     response["Cache-Control"] = "private, no-store"
+    if cited:
+        # RFC 8574: where to cite what the file holds, for tools that read headers.
+        response["Link"] = ", ".join(f'<{citation.url}>; rel="cite-as"' for citation in cited)
     return response
+
+
+def _citations(request, municipality, pairs) -> Citations:
+    """Citations of the released indicator years in a file and its corrected values."""
+    return load_citations(municipality=municipality, pairs=pairs, base=request)
 
 
 def _int(request, name: str) -> int | None:
@@ -114,6 +125,7 @@ class MapExport(_FileView):
             level=request.query_params.get("level") or None,
         )
         classes = _int(request, "classes") or DEFAULT_CLASSES
+        citations = _citations(request, municipality, [(data.table.indicator, data.table.year)])
         content = _call(
             render_map,
             data=data,
@@ -121,11 +133,13 @@ class MapExport(_FileView):
             method=request.query_params.get("method") or DEFAULT_METHOD,
             classes=classes,
             breaks=_call(parse_breaks, text=request.query_params.get("breaks", "")),
+            citations=citations,
         )
         return _file(
             content,
             content_type=GRAPHIC_FORMATS[fmt],
             filename=f"karte-{pk}-{data.table.level.slug}-{data.table.year}.{fmt}",
+            cited=citations.listed([(data.table.indicator.pk, data.table.year)]),
         )
 
 
@@ -160,12 +174,16 @@ class ChartExport(_FileView):
             chart_type=request.query_params.get("type") or "column",
             area_ids=_call(parse_ids, raw=request.query_params.get("areas"), name="areas"),
         )
-        content = render_chart(data, fmt=fmt)
+        tables = data.tables or [p.table for _i, points in data.series for p in points]
+        pairs = [(table.indicator, table.year) for table in tables]
+        citations = _citations(request, municipality, pairs)
+        content = render_chart(data, fmt=fmt, citations=citations)
         when = data.year or "jahre"
         return _file(
             content,
             content_type=GRAPHIC_FORMATS[fmt],
             filename=f"diagramm-{data.chart_type}-{data.level.slug}-{when}.{fmt}",
+            cited=citations.listed((i.pk, year) for i, year in pairs),
         )
 
 
@@ -210,14 +228,17 @@ class TableExport(_FileView):
             year=_int(request, "year"),
             level=request.query_params.get("level") or None,
         )
+        pairs = [(table.indicator, data.year) for table in data.tables]
+        citations = _citations(request, municipality, pairs)
         if fmt == "xlsx":
-            content = render_xlsx(data)
+            content = render_xlsx(data, citations=citations)
         else:
-            content = render_csv(data, number_format=number_format)
+            content = render_csv(data, number_format=number_format, citations=citations)
         return _file(
             content,
             content_type=TABLE_FORMATS[fmt],
             filename=f"tabelle-{data.level.slug}-{data.year}.{fmt}",
+            cited=citations.listed((i.pk, year) for i, year in pairs),
         )
 
 

@@ -29,6 +29,7 @@ from .api import (
     municipality_for_request,
     revalidated,
 )
+from .citation import cite_map, load_citations
 from .classification import (
     DEFAULT_CLASSES,
     DEFAULT_METHOD,
@@ -200,7 +201,9 @@ class IndicatorMap(APIView):
     simplified web geometry), each feature with `key`, `name`, `value` (null when suppressed
     or missing), `display` (German text, `k. A.`, `–`), `status`, `class` (index into the
     legend, null for `k. A.` and `–`) and `colour`. Every number passes the suppression
-    function. `public=1` gives the public view even to a logged-in member.
+    function. `public=1` gives the public view even to a logged-in member. A released year
+    carries its `citation` object, and each feature `corrected_on` when its value was
+    changed after the release.
     """
 
     @extend_schema(
@@ -253,6 +256,13 @@ class IndicatorMap(APIView):
         except ClassificationError as exc:
             raise ValidationError({"classification": str(exc)}) from exc
         collection, features = map_payload(layer, method=method, classes=classes)
+        cite_map(
+            collection,
+            features,
+            load_citations(municipality=municipality, pairs=[(indicator, year)], base=request),
+            indicator_id=indicator.pk,
+            year=year,
+        )
         return revalidated(
             HttpResponse(
                 render_feature_collection(collection, features), content_type="application/json"

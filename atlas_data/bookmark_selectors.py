@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.urls import Resolver404, resolve, reverse
@@ -245,6 +245,7 @@ class BookmarkTable:
     columns: list[tuple[Indicator, int]]  # (indicator, year)
     rows: list[tuple[str, list]]  # (area name, one Shown per column)
     reference: tuple[str, list] | None  # (the municipality, one Shown per column)
+    area_ids: list[int] = field(default_factory=list)  # of `rows`, in their order
 
 
 def public_tables(bookmark: Bookmark) -> BookmarkTable | None:
@@ -299,4 +300,6 @@ def public_tables(bookmark: Bookmark) -> BookmarkTable | None:
             tables[0].reference.area_name,
             [table.reference.shown if table.reference else None for table in tables],
         )
-    return BookmarkTable(level=level, columns=columns, rows=rows, reference=reference)
+    return BookmarkTable(
+        level=level, columns=columns, rows=rows, reference=reference, area_ids=list(names)
+    )

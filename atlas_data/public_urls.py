@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views_bookmarks import public_bookmark
+from .views_citation import public_cite
 from .views_explore import public_area_detail, public_explore
 from .views_indicators import public_indicator
 from .views_pois import public_pois
@@ -23,4 +24,6 @@ urlpatterns = [
     path("report.pdf", public_report_pdf, name="public_report_pdf"),
     path("indicators/<int:pk>/", public_indicator, name="public_indicator"),
     path("bookmarks/<int:pk>/", public_bookmark, name="public_bookmark"),
+    # The permanent URL of a released indicator year, named in every citation.
+    path("i/<int:pk>/<int:year>/", public_cite, name="public_cite"),
 ]

@@ -17,6 +17,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality, require
 
 from . import bookmark_selectors
+from .citation import load_citations
 from .forms import BookmarkFilterForm, BookmarkForm
 from .models import Bookmark
 from .services.bookmarks import (
@@ -270,6 +271,24 @@ def public_bookmark(request, slug: str, pk: int):
     except Bookmark.DoesNotExist as exc:
         raise Http404 from exc
     description = bookmark_selectors.describe(municipality=municipality, states=[bookmark.state])[0]
+    tables = bookmark_selectors.public_tables(bookmark)
+    columns = tables.columns if tables else []
+    # Each column is a released indicator year: cited, its corrected values marked (one query).
+    citations = load_citations(municipality=municipality, pairs=columns, base=request)
+    rows = (
+        [
+            (
+                name,
+                [
+                    (cell, citations.corrected_text(indicator.pk, year, area_id))
+                    for cell, (indicator, year) in zip(cells, columns, strict=True)
+                ],
+            )
+            for (name, cells), area_id in zip(tables.rows, tables.area_ids, strict=True)
+        ]
+        if tables
+        else []
+    )
     return render(
         request,
         "atlas_data/public_bookmark.html",
@@ -278,7 +297,10 @@ def public_bookmark(request, slug: str, pk: int):
             "bookmark": bookmark,
             "description": description,
             "target": bookmark_selectors.public_target(bookmark),
-            "tables": bookmark_selectors.public_tables(bookmark),
+            "tables": tables,
+            "rows": rows,
+            "citation_list": citations.listed((i.pk, year) for i, year in columns),
+            "canonical_url": request.build_absolute_uri(request.path),
             "suppressed": STATUS_SUPPRESSED,
         },
     )

@@ -24,6 +24,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 
 from . import selectors, selectors_explore
+from .citation import load_citations
 from .classification import (
     DEFAULT_CLASSES,
     DEFAULT_METHOD,
@@ -256,6 +257,11 @@ def _explore(request, municipality: Municipality, *, viewer, public: bool):
             "urls": urls,
             "config": config,
             "tile_url": settings.KECK_TILE_URL,
+            "canonical_url": (
+                request.build_absolute_uri(f"{urls['page']}?{state.query()}")
+                if public and state.indicator is not None
+                else None
+            ),
         },
     )
 
@@ -291,9 +297,22 @@ def _table_and_data(request, municipality, *, viewer, state, catalogue, urls):
             area_keys=focus,
         )
     exports = _export_links(urls, state)
+    # The released columns are cited, values changed after their release marked (one query).
+    citations = load_citations(
+        municipality=municipality,
+        pairs=[(indicator, state.year) for indicator in state.table_indicators],
+        base=request,
+    )
     table_html = render_to_string(
         "atlas_data/explore_table.html",
-        {"table": table, "state": state, "urls": urls, "exports": exports},
+        {
+            "table": table,
+            "state": state,
+            "urls": urls,
+            "exports": exports,
+            "citations": citations,
+            "citation_list": citations.listed((i.pk, state.year) for i in state.table_indicators),
+        },
         request=request,
     )
     data = {
@@ -443,6 +462,15 @@ def _area(request, municipality: Municipality, pk: int, *, viewer, public: bool)
     source_note = selectors_explore.geometry_source_note(
         [area.geometry_source] if area.web_geometry and area.geometry_source else []
     )
+    # Every value shown is checked for a correction after its release; the latest year of each
+    # indicator is cited (one query).
+    shown_pairs = [
+        (row.indicator, year)
+        for _topic, rows in profile.groups
+        for row in rows
+        for year, _s in row.cells
+    ]
+    citations = load_citations(municipality=municipality, pairs=shown_pairs, base=request)
     return render(
         request,
         "atlas_data/area_public.html" if public else "atlas_data/area.html",
@@ -455,6 +483,11 @@ def _area(request, municipality: Municipality, pk: int, *, viewer, public: bool)
             "urls": urls,
             "explore_url": f"{urls['page']}?{explore_query}" if explore_query else urls["page"],
             "source_note": source_note,
+            "citations": citations,
+            "citation_list": citations.listed(
+                (row.indicator.pk, row.cells[0][0]) for _t, rows in profile.groups for row in rows
+            ),
+            "canonical_url": request.build_absolute_uri(request.path) if public else None,
             "area_config": {
                 "geometry": area.web_geometry,
                 "tiles": {

@@ -23,6 +23,7 @@ from keck.history import history_url
 from keck.locking import renew_version
 
 from . import indicator_selectors, selectors
+from .citation import load_citations
 from .forms import IndicatorForm, ValueCorrectionForm
 from .models import Area, Indicator, Value
 from .services.edits import set_value
@@ -362,10 +363,20 @@ def public_indicator(request, slug: str, pk: int):
     except Indicator.DoesNotExist as exc:
         raise Http404 from exc
     series = indicator_selectors.time_series(user=None, indicator=indicator)
+    citations = load_citations(
+        municipality=municipality,
+        pairs=[(indicator, point.year) for point in series.points],
+        base=request,
+    )
     return render(
         request,
         "atlas_data/public_indicator.html",
         {
+            "citations": citations,
+            "citation_list": citations.listed(
+                [(indicator.pk, series.latest.year)] if series.latest else []
+            ),
+            "canonical_url": request.build_absolute_uri(request.path),
             "municipality": municipality,
             "indicator": indicator,
             "metadata": indicator_selectors.metadata_items(indicator),

@@ -10,12 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, file_reader, require
 
+from . import cache as atlas_cache
 from . import selectors
+from .citation import load_citations
 from .exports.reports import reference_text, render_docx, render_pdf, report_texts
 from .selectors_report import MAX_AREAS, ReportError, area_report, parse_area_ids, report_years
 
@@ -64,6 +68,7 @@ def _page(request, municipality, *, user, template: str, public: bool):
     for area in areas:
         levels.setdefault(area.level.name, []).append(area)
     chosen = [*area_ids, *([None] * MAX_AREAS)][:MAX_AREAS]
+    citations = _citations(request, municipality, report)
     context = {
         "municipality": municipality,
         "public": public,
@@ -74,11 +79,25 @@ def _page(request, municipality, *, user, template: str, public: bool):
         "year": report.year if report else None,
         "report": report,
         "rows": _rows(report) if report else [],
-        "texts": report_texts(report) if report else None,
+        "texts": report_texts(report, citations) if report else None,
+        "citations": citations,
         "error": error,
         "query": request.GET.urlencode(),
+        "canonical_url": (
+            request.build_absolute_uri(f"{request.path}?{request.GET.urlencode()}")
+            if public
+            else None
+        ),
     }
     return render(request, template, context, status=400 if error else 200)
+
+
+def _citations(request, municipality, report):
+    """Citations of the report year's released indicators and their corrected values."""
+    if report is None:
+        return None
+    pairs = [(indicator, report.year) for indicator in report.indicators]
+    return load_citations(municipality=municipality, pairs=pairs, base=request)
 
 
 def _rows(report):
@@ -87,21 +106,39 @@ def _rows(report):
 
 
 def _file(request, municipality, *, user, fmt: str) -> HttpResponse:
-    try:
-        _area_ids, report = _report(request, municipality, user)
-        if report is None:
-            raise ReportError(_("Choose at least one area."))
-    except ReportError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    # The same file for the same data version, URL and kind of reader: made once, then stored
+    # (atlas_data/cache.py). Access was checked by the caller; the areas by area_report.
+    key = atlas_cache.etag(
+        municipality.pk,
+        "report",
+        request.build_absolute_uri(),
+        can(user, Action.VIEW_INTERNAL, municipality),
+        can(user, Action.VIEW_SUPPRESSED_VALUES, municipality),
+        get_language(),
+        timezone.localdate(),  # the file names the day it was made
+    )
+    stored = atlas_cache.get_body(key)
+    if stored is None:
+        try:
+            _area_ids, report = _report(request, municipality, user)
+            if report is None:
+                raise ReportError(_("Choose at least one area."))
+        except ReportError as exc:
+            return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+        citations = _citations(request, municipality, report)
+        if fmt == "pdf":
+            content = render_pdf(report, citations=citations)
+        else:
+            content = render_docx(report, citations=citations)
+        stored = (content, f"gebietsbericht-{municipality.slug}-{report.year}.{fmt}")
+        atlas_cache.set_body(key, stored)
+    content, filename = stored
     if fmt == "pdf":
-        content, content_type = render_pdf(report), "application/pdf"
+        content_type = "application/pdf"
     else:
-        content = render_docx(report)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="gebietsbericht-{municipality.slug}-{report.year}.{fmt}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -117,3 +117,27 @@ def save_figure(figure, fmt: str) -> bytes:
         options["metadata"] = {"Date": None} if fmt == "svg" else {"CreationDate": None}
     figure.savefig(buffer, **options)
     return buffer.getvalue()
+
+
+# After a released value that was changed after its release; the notes list each with its date.
+CORRECTED_MARK = "†"
+
+
+def corrected_note(entries) -> str:
+    """`† geändert nach der Freigabe: Bakum, Anteil …: korrigiert am 05.05.2026; …` from
+    (area name, indicator name, date text) entries; "" without corrections."""
+    if not entries:
+        return ""
+    values = "; ".join(
+        f"{area}, {indicator}: " + _("corrected on %(date)s") % {"date": when}
+        for area, indicator, when in entries
+    )
+    return _("%(mark)s changed after the release: %(values)s") % {
+        "mark": CORRECTED_MARK,
+        "values": values,
+    }
+
+
+def citation_lines(citations) -> list[str]:
+    """`Zitiervorschlag: …` per citation (atlas_data.citation), for footers and notes."""
+    return [_("How to cite: %(citation)s") % {"citation": c.text} for c in citations]

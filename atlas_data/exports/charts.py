@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
+from ..citation import Citations, german_date
 from ..classification import palette
 from ..selectors_exports import ChartData
 from ..suppression import STATUS_OK, format_number
@@ -25,6 +26,8 @@ from . import (
     MUTED,
     RC_PARAMS,
     REFERENCE_COLOUR,
+    citation_lines,
+    corrected_note,
     created_note,
     data_note,
     reference_kind_label,
@@ -47,7 +50,9 @@ def _bar_colour(indicator) -> str:
     return palette(5, indicator.polarity)[3]
 
 
-def render_chart(data: ChartData, *, fmt: str) -> bytes:
+def render_chart(data: ChartData, *, fmt: str, citations: Citations | None = None) -> bytes:
+    """The chart as PNG/JPG (300 dpi), SVG or PDF; with `citations` (atlas_data.citation) the
+    released indicator years are cited in the footer and corrected values listed."""
     with matplotlib.rc_context(RC_PARAMS):
         figure = Figure(figsize=A4_LANDSCAPE_FIGURE)
         indicators = (
@@ -59,10 +64,47 @@ def render_chart(data: ChartData, *, fmt: str) -> bytes:
         draw = {"column": _column, "bar": _bar, "scatter": _scatter, "line": _line}
         notes = draw[data.chart_type](figure, data)
         lines = [data_note(indicators, data.value_notes), *notes]
-        lines.append(created_note(data.municipality.name))
+        lines.append(corrected_note(_corrected(data, citations)))
+        # The citation names the municipality and the day of retrieval: it replaces the
+        # created note. A line chart cites the latest year of each indicator; its permanent
+        # page links the other years.
+        lines += citation_lines(_cited(data, citations)) or [created_note(data.municipality.name)]
         text = "\n".join(textwrap.fill(line, width=190) for line in lines if line)
         figure.text(0.03, 0.025, text, fontsize=7, color=MUTED, va="bottom", linespacing=1.4)
         return save_figure(figure, fmt)
+
+
+def _shown_tables(data: ChartData) -> list:
+    """Every values table drawn: one per indicator, or one per indicator and year (line)."""
+    if data.chart_type != "line":
+        return list(data.tables)
+    return [point.table for _indicator, points in data.series for point in points]
+
+
+def _cited(data: ChartData, citations: Citations | None) -> list:
+    if citations is None:
+        return []
+    if data.chart_type != "line":
+        return citations.listed((t.indicator.pk, t.year) for t in data.tables)
+    latest = [(indicator.pk, points[-1].year) for indicator, points in data.series if points]
+    return citations.listed(latest)
+
+
+def _corrected(data: ChartData, citations: Citations | None) -> list[tuple[str, str, str]]:
+    """(area, indicator [year], date) of the values drawn that were corrected after release."""
+    if citations is None:
+        return []
+    line = data.chart_type == "line"
+    entries = []
+    for table in _shown_tables(data):
+        for row in table.rows:
+            if line and row.area_id not in data.area_ids:
+                continue
+            moment = citations.corrected(table.indicator.pk, table.year, row.area_id)
+            if moment is not None:
+                label = f"{table.indicator.name} {table.year}" if line else table.indicator.name
+                entries.append((row.area_name, label, german_date(moment)))
+    return entries
 
 
 def _header(figure, data: ChartData, indicators) -> None:

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import shape
 
+from ..citation import Citations, german_date
 from ..classification import (
     DEFAULT_CLASSES,
     DEFAULT_METHOD,
@@ -37,9 +38,12 @@ from ..suppression import (
 )
 from . import (
     A4_LANDSCAPE_FIGURE,
+    CORRECTED_MARK,
     INK,
     MUTED,
     RC_PARAMS,
+    citation_lines,
+    corrected_note,
     created_note,
     data_note,
     geometry_note,
@@ -64,8 +68,13 @@ def render_map(
     method: str = DEFAULT_METHOD,
     classes: int = DEFAULT_CLASSES,
     breaks: list[float] | None = None,
+    citations: Citations | None = None,
 ) -> bytes:
-    """The map as PNG/JPG (300 dpi), SVG or PDF. Raises ClassificationError for bad classes."""
+    """The map as PNG/JPG (300 dpi), SVG or PDF. Raises ClassificationError for bad classes.
+
+    With `citations` (atlas_data.citation) a released map carries its citation in the footer
+    and marks the areas whose value was corrected after the release.
+    """
     table = data.table
     indicator = table.indicator
     classification = classify(
@@ -80,11 +89,12 @@ def render_map(
         figure = Figure(figsize=A4_LANDSCAPE_FIGURE)
         _header(figure, data)
         map_axes = figure.add_axes((0.02, 0.11, 0.62, 0.77))
-        without_geometry = _draw_areas(map_axes, data, classification)
+        corrected = _corrected(data, citations)
+        without_geometry = _draw_areas(map_axes, data, classification, corrected)
         panel = figure.add_axes((0.66, 0.13, 0.32, 0.74))
         panel.set_axis_off()
         _legend(panel, data, classification, method)
-        _footer(figure, data, without_geometry)
+        _footer(figure, data, without_geometry, citations, corrected)
         return save_figure(figure, fmt)
 
 
@@ -108,7 +118,20 @@ def _header(figure, data: MapData) -> None:
         )
 
 
-def _draw_areas(axes, data: MapData, classification) -> list[str]:
+def _corrected(data: MapData, citations: Citations | None) -> dict[int, str]:
+    """Area id -> date text of the values corrected after the release."""
+    if citations is None:
+        return {}
+    table = data.table
+    found = {}
+    for row in table.rows:
+        moment = citations.corrected(table.indicator.pk, table.year, row.area_id)
+        if moment is not None:
+            found[row.area_id] = german_date(moment)
+    return found
+
+
+def _draw_areas(axes, data: MapData, classification, corrected: dict[int, str]) -> list[str]:
     """Fill every area with a geometry; return the names of the areas without one."""
     axes.set_axis_off()
     axes.set_aspect("equal")
@@ -130,7 +153,10 @@ def _draw_areas(axes, data: MapData, classification) -> list[str]:
             "status": [row.shown.status for row in rows],
             "colour": [_fill(row.shown, classification) for row in rows],
             "name": [row.area_name for row in rows],
-            "display": [row.shown.display for row in rows],
+            "display": [
+                row.shown.display + (CORRECTED_MARK if row.area_id in corrected else "")
+                for row in rows
+            ],
         },
         geometry=[shape(data.geometries[row.area_id]) for row in rows],
         crs="EPSG:4326",
@@ -297,11 +323,13 @@ def _below(axes, artist) -> float:
     return axes.transAxes.inverted().transform((0, extent.y0))[1]
 
 
-def _footer(figure, data: MapData, without_geometry: list[str]) -> None:
+def _footer(figure, data: MapData, without_geometry: list[str], citations, corrected) -> None:
     table = data.table
+    names = {row.area_id: row.area_name for row in table.rows}
     lines = [
         data_note([table.indicator], data.value_notes),
         geometry_note(data.geometry_sources),
+        corrected_note([(names[pk], table.indicator.name, when) for pk, when in corrected.items()]),
     ]
     if not table.valid_for_level:
         lines.append(_("This indicator is not meant for this spatial level."))
@@ -309,6 +337,8 @@ def _footer(figure, data: MapData, without_geometry: list[str]) -> None:
         lines.append(
             _("Not on the map (no geometry): %(areas)s") % {"areas": ", ".join(without_geometry)}
         )
-    lines.append(created_note(data.municipality.name))
+    # The citation names the municipality and the day of retrieval: it replaces the created note.
+    cited = citations.listed([(table.indicator.pk, table.year)]) if citations else []
+    lines += citation_lines(cited) or [created_note(data.municipality.name)]
     text = "\n".join(textwrap.fill(line, width=190) for line in lines if line)
     figure.text(0.03, 0.03, text, fontsize=7, color=MUTED, va="bottom", linespacing=1.4)

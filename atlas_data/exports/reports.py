@@ -29,8 +29,9 @@ from reportlab.platypus import (
 )
 
 from ..aggregation import COMPUTED, UNWEIGHTED_MEAN
+from ..citation import Citations, german_date
 from ..selectors_report import AreaReport, ReportCell, ReportRow
-from . import data_note
+from . import CORRECTED_MARK, corrected_note, data_note
 
 DOCX_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "docx" / "area_report.docx"
 # Marks after a reference value that was not published by the data holder.
@@ -48,8 +49,25 @@ def report_title(report: AreaReport) -> str:
     return _("Area report %(year)s") % {"year": report.year}
 
 
-def report_texts(report: AreaReport) -> dict:
-    """Title, notes and sources shared by the page, the DOCX and the PDF."""
+def corrections(report: AreaReport, citations: Citations | None) -> dict[tuple[int, int], str]:
+    """(indicator id, area id) -> date text of the report year's values corrected after release."""
+    if citations is None:
+        return {}
+    found = {}
+    for row in (row for topic in report.topics for row in topic.rows):
+        for area in report.areas:
+            moment = citations.corrected(row.indicator.pk, report.year, area.pk)
+            if moment is not None:
+                found[(row.indicator.pk, area.pk)] = german_date(moment)
+    return found
+
+
+def report_texts(report: AreaReport, citations: Citations | None = None) -> dict:
+    """Title, notes, sources and citations shared by the page, the DOCX and the PDF.
+
+    `citations` (atlas_data.citation) cites the released indicators of the report year and
+    marks their values corrected after the release; unreleased ones are never cited.
+    """
     today = date_format(date.today(), "DATE_FORMAT")
     notes = [
         _("k. A.: not shown (data protection or not stated by the source). –: no value."),
@@ -69,6 +87,18 @@ def report_texts(report: AreaReport) -> dict:
     note = data_note(report.indicators, report.value_notes)
     if note:
         notes.append(note)
+    corrected = corrections(report, citations)
+    if corrected:
+        names = {area.pk: area.name for area in report.areas}
+        indicators = {indicator.pk: indicator.name for indicator in report.indicators}
+        notes.append(
+            corrected_note(
+                [
+                    (names[area], indicators[indicator], when)
+                    for (indicator, area), when in corrected.items()
+                ]
+            )
+        )
     sources = []
     for indicator in report.indicators:
         parts = [
@@ -102,6 +132,15 @@ def report_texts(report: AreaReport) -> dict:
         ),
         "notes": notes,
         "sources": sources,
+        "citations": [
+            citation.text
+            for citation in (
+                citations.listed((i.pk, report.year) for i in report.indicators)
+                if citations
+                else []
+            )
+        ],
+        "corrected": corrected,
         "footer": " · ".join(
             [
                 report.municipality.name,
@@ -119,6 +158,7 @@ def report_texts(report: AreaReport) -> dict:
             "change": _("Difference"),
             "notes": _("Notes"),
             "sources": _("Sources"),
+            "citation": _("How to cite"),
             "reading": _(
                 "Each cell shows the value of %(year)s and below it the change since the "
                 "comparison year."
@@ -138,9 +178,10 @@ def reference_text(row: ReportRow) -> str:
 # DOCX
 
 
-def docx_context(report: AreaReport) -> dict:
+def docx_context(report: AreaReport, citations: Citations | None = None) -> dict:
     """The variables of the Word template (docs/reports.md), all plain strings and lists."""
-    context = report_texts(report)
+    context = report_texts(report, citations)
+    corrected = context.pop("corrected")
     context.update(
         {
             "municipality": report.municipality.name,
@@ -158,7 +199,10 @@ def docx_context(report: AreaReport) -> dict:
                             "indicator": row.indicator.name,
                             "unit": row.indicator.unit,
                             "previous_year": row.previous_year or "",
-                            "cells": [_cell(cell) for cell in row.cells],
+                            "cells": [
+                                _cell(cell, (row.indicator.pk, area.pk) in corrected)
+                                for cell, area in zip(row.cells, report.areas, strict=True)
+                            ],
                             "reference": {
                                 "value": reference_text(row),
                                 "change": row.reference.change.text if row.reference else "",
@@ -174,13 +218,16 @@ def docx_context(report: AreaReport) -> dict:
     return context
 
 
-def _cell(cell: ReportCell) -> dict:
-    return {"value": cell.shown.display, "change": cell.change.text}
+def _cell(cell: ReportCell, corrected: bool = False) -> dict:
+    value = cell.shown.display + (CORRECTED_MARK if corrected else "")
+    return {"value": value, "change": cell.change.text}
 
 
-def render_docx(report: AreaReport, *, template: Path | None = None) -> bytes:
+def render_docx(
+    report: AreaReport, *, template: Path | None = None, citations: Citations | None = None
+) -> bytes:
     document = DocxTemplate(str(template or DOCX_TEMPLATE))
-    document.render(docx_context(report), autoescape=True)
+    document.render(docx_context(report, citations), autoescape=True)
     _grid_from_cells(document.docx)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -256,9 +303,10 @@ def _escape(text) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_pdf(report: AreaReport) -> bytes:
-    """A4 portrait for one or two areas, landscape for three: a table per topic, then notes."""
-    texts = report_texts(report)
+def render_pdf(report: AreaReport, *, citations: Citations | None = None) -> bytes:
+    """A4 portrait for one or two areas, landscape for three: a table per topic, then notes,
+    sources and the citations of the released indicators."""
+    texts = report_texts(report, citations)
     page = landscape(A4) if len(report.areas) >= 3 else A4
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -291,7 +339,7 @@ def render_pdf(report: AreaReport) -> bytes:
     story.append(Spacer(1, 6))
     width = page[0] - document.leftMargin - document.rightMargin
     for topic in report.topics:
-        table = _topic_table(report, topic, styles, width)
+        table = _topic_table(report, topic, styles, width, texts["corrected"])
         story.append(KeepTogether([Paragraph(_escape(topic.name), styles["topic"]), table]))
     if not report.topics:
         story.append(
@@ -307,6 +355,10 @@ def render_pdf(report: AreaReport) -> bytes:
                 f"<b>{_escape(source['indicator'])}</b>: {_escape(source['text'])}", styles["small"]
             )
         )
+    if texts["citations"]:
+        story.append(Paragraph(_escape(texts["labels"]["citation"]), styles["heading"]))
+        for citation in texts["citations"]:
+            story.append(Paragraph(_escape(citation), styles["small"]))
 
     def footer(canvas, doc):
         canvas.saveState()
@@ -322,7 +374,7 @@ def render_pdf(report: AreaReport) -> bytes:
     return buffer.getvalue()
 
 
-def _topic_table(report: AreaReport, topic, styles, width: float) -> Table:
+def _topic_table(report: AreaReport, topic, styles, width: float, corrected: dict) -> Table:
     """Indicator, comparison year, value and change per area and of the reference."""
     groups = [area.name for area in report.areas]
     if report.reference_name:
@@ -341,8 +393,9 @@ def _topic_table(report: AreaReport, topic, styles, width: float) -> Table:
     rows = [head, sub]
     for row in topic.rows:
         line = [Paragraph(_escape(row.label), styles["cell"]), str(row.previous_year or "–")]
-        for cell in row.cells:
-            line += [cell.shown.display, cell.change.text]
+        for cell, area in zip(row.cells, report.areas, strict=True):
+            mark = CORRECTED_MARK if (row.indicator.pk, area.pk) in corrected else ""
+            line += [cell.shown.display + mark, cell.change.text]
         if report.reference_name:
             line += [reference_text(row), row.reference.change.text if row.reference else ""]
         rows.append(line)

@@ -14,12 +14,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..citation import Citations, german_date
 from ..selectors_exports import TableData
 from ..suppression import STATUS_OK, Shown
-from . import created_note, data_note, reference_kind_label, unit_suffix
+from . import (
+    corrected_note,
+    created_note,
+    data_note,
+    reference_kind_label,
+    unit_suffix,
+)
 
 NUMBER_FORMATS = ("de", "en")
 
@@ -108,8 +116,35 @@ def _not_released(data: TableData) -> list[str]:
     return [str(t.indicator) for t in data.tables if not t.released]
 
 
-def render_csv(data: TableData, *, number_format: str = "de") -> bytes:
-    """UTF-8 with BOM (so that Excel reads umlauts); `;` and decimal comma for `de`."""
+def corrections(data: TableData, citations: Citations | None) -> dict[tuple[str, int], str]:
+    """(area key, column index) -> date text of the values corrected after their release."""
+    if citations is None:
+        return {}
+    found = {}
+    for index, table in enumerate(data.tables):
+        for row in table.rows:
+            moment = citations.corrected(table.indicator.pk, table.year, row.area_id)
+            if moment is not None:
+                found[(row.area_key, index)] = german_date(moment)
+    return found
+
+
+def cited(data: TableData, citations: Citations | None) -> list:
+    """The citations of the released columns; unreleased ones are never cited."""
+    if citations is None:
+        return []
+    return citations.listed((table.indicator.pk, table.year) for table in data.tables)
+
+
+def render_csv(
+    data: TableData, *, number_format: str = "de", citations: Citations | None = None
+) -> bytes:
+    """UTF-8 with BOM (so that Excel reads umlauts); `;` and decimal comma for `de`.
+
+    The table stays rectangular with plain numbers. After one empty line follows the notes
+    block: each value corrected after its release (key, area, indicator, date) and the
+    citation of each released column, one row each, as statistical offices end their CSVs.
+    """
     buffer = io.StringIO()
     writer = csv.writer(
         buffer, delimiter=";" if number_format == "de" else ",", lineterminator="\r\n"
@@ -117,7 +152,27 @@ def render_csv(data: TableData, *, number_format: str = "de") -> bytes:
     writer.writerow(headers(data))
     for row in rows(data):
         writer.writerow([row.key, row.name, *(_csv_cell(c, number_format) for c in row.cells)])
+    notes = _csv_notes(data, citations)
+    if notes:
+        writer.writerow([])
+        writer.writerows(notes)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_notes(data: TableData, citations: Citations | None) -> list[list[str]]:
+    names = {row.area_key: row.area_name for row in data.tables[0].rows} if data.tables else {}
+    notes = [
+        [
+            _("Corrected after the release"),
+            key,
+            names.get(key, ""),
+            data.tables[index].indicator.name,
+            _("corrected on %(date)s") % {"date": when},
+        ]
+        for (key, index), when in corrections(data, citations).items()
+    ]
+    notes += [[_("How to cite"), citation.text] for citation in cited(data, citations)]
+    return notes
 
 
 def _csv_cell(cell: Cell, number_format: str) -> str:
@@ -127,9 +182,11 @@ def _csv_cell(cell: Cell, number_format: str) -> str:
     return text.replace(".", ",") if number_format == "de" else text
 
 
-def render_xlsx(data: TableData) -> bytes:
+def render_xlsx(data: TableData, *, citations: Citations | None = None) -> bytes:
     """A sheet with the values (real numbers, shown with the indicator's decimals) and a sheet
-    "Quellen" with the indicators' metadata and the source notes."""
+    "Quellen" with the indicators' metadata and the source notes; with `citations` a sheet
+    "Zitation" citing each released column, a comment "korrigiert am …" on every value changed
+    after its release, and the citation hint in the printed footer."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Values")[:31]
@@ -149,6 +206,7 @@ def render_xlsx(data: TableData) -> bytes:
         cell.fill = PatternFill("solid", fgColor="E6EEF2")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     right = Alignment(horizontal="right")
+    corrected = corrections(data, citations)
     for offset, row in enumerate(rows(data), start=1):
         r = header_row + offset
         sheet.cell(row=r, column=1, value=row.key)
@@ -163,6 +221,9 @@ def render_xlsx(data: TableData) -> bytes:
             else:
                 cell.value = value.text
                 cell.alignment = right
+            when = corrected.get((row.key, column - 3)) if row.kind == "area" else None
+            if when:
+                cell.comment = Comment(_("corrected on %(date)s") % {"date": when}, "KECK")
             if row.kind == "reference":
                 cell.font = bold
             elif row.kind == "reference_kind":
@@ -178,6 +239,7 @@ def render_xlsx(data: TableData) -> bytes:
     sheet.row_dimensions[header_row].height = 48
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
     _sources_sheet(workbook, data)
+    _citation_sheet(workbook, data, citations, corrected, values_sheet=sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -222,3 +284,60 @@ def _sources_sheet(workbook, data: TableData) -> None:
         sheet.cell(row=notes_row + offset, column=1, value=note)
     for column, width in zip("ABCDEFG", (40, 60, 12, 30, 30, 16, 14), strict=True):
         sheet.column_dimensions[column].width = width
+
+
+def _citation_sheet(workbook, data: TableData, citations, corrected, *, values_sheet) -> None:
+    """The sheet "Zitation": per released column its citation and parts, then the corrections."""
+    listed = cited(data, citations)
+    if not listed:
+        return
+    name = _("Citation")[:31]
+    sheet = workbook.create_sheet(name)
+    columns = [
+        _("Indicator"),
+        _("Year"),
+        _("Released on"),
+        _("Corrected on"),
+        _("Data source"),
+        _("Permanent URL"),
+        _("How to cite"),
+    ]
+    for column, text in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=column, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E6EEF2")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, citation in enumerate(listed, start=2):
+        values = [
+            citation.indicator,
+            citation.year,
+            citation.released_on,
+            citation.corrected_on,
+            citation.source,
+            citation.url,
+            citation.text,
+        ]
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=r, column=column, value=value).alignment = wrap
+        sheet.cell(row=r, column=6).hyperlink = citation.url
+    if corrected:
+        names = {row.area_key: row.area_name for row in data.tables[0].rows}
+        start = len(listed) + 3
+        sheet.cell(
+            row=start,
+            column=1,
+            value=corrected_note(
+                [
+                    (names.get(key, key), data.tables[index].indicator.name, when)
+                    for (key, index), when in corrected.items()
+                ]
+            ),
+        ).alignment = wrap
+    for column, width in zip("ABCDEFG", (40, 8, 14, 14, 36, 44, 90), strict=True):
+        sheet.column_dimensions[column].width = width
+    # Printed pages name the citation too (Excel allows 255 characters per footer).
+    footer = _("How to cite: see the sheet “%(sheet)s”") % {"sheet": name}
+    if len(listed) == 1:
+        footer = f"{footer} · {listed[0].url}"
+    values_sheet.oddFooter.left.text = footer[:250]
+    values_sheet.oddFooter.left.size = 8

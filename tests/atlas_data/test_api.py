@@ -160,6 +160,7 @@ def test_values_response_shape(client, vechta, u15):
         "areas",
         "reference",
         "parents",
+        "citation",
     }
     assert (body["year"], body["level"]["slug"], body["released"]) == (2013, "gemeinden", True)
     assert len(body["areas"]) == 10
@@ -173,6 +174,7 @@ def test_values_response_shape(client, vechta, u15):
         "origin": "published",
         "suppressed_but_visible": False,
         "reason": None,
+        "corrected_on": None,
     }
     assert body["reference"] == {
         "area_key": "03460",
@@ -279,8 +281,8 @@ def test_values_endpoint_runs_a_constant_number_of_queries(
     release(user=data_admin(municipality), indicator=indicator, year=2024)
     url = f"{API}/musterstadt/indicators/{indicator.pk}/values/?year=2024&level=bezirke"
     # municipality, indicator, its valid levels, years, releases, level, release check,
-    # areas, values
-    with django_assert_num_queries(9):
+    # areas, values, the citation
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.json()["areas"]) == districts
 

@@ -399,7 +399,7 @@ def test_the_explorer_runs_a_constant_number_of_queries(
     }
     # session, user, memberships, municipality, indicators, their levels, years, releases,
     # levels; the table's areas, 2 × (all areas, values) for table and bar columns; the line
-    # chart's areas and values; the shell's municipality switcher (2)
-    with django_assert_num_queries(18):
+    # chart's areas and values; the shell's municipality switcher (2); the citations
+    with django_assert_num_queries(19):
         response = client.get(EXPLORE, query)
     assert len(rows_of(response.content.decode())) == districts

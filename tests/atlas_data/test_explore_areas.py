@@ -153,7 +153,8 @@ def test_the_area_page_runs_a_constant_number_of_queries(
     client.force_login(member_of(municipality, Role.MEMBER))
     root = tree["root"][0]
     # session, user, memberships, municipality, the area, indicators, their levels, years,
-    # releases, all areas, values, the children, the shell's municipality switcher (2)
-    with django_assert_num_queries(14):
+    # releases, all areas, values, the children, the shell's municipality switcher (2),
+    # the citations
+    with django_assert_num_queries(15):
         response = client.get(internal(root))
     assert response.status_code == 200

@@ -194,6 +194,8 @@
       if (p.status === 'suppressed' && p.value !== null) value += ' (' + esc(T.suppressedForOthers) + ')';
       const name = collection.indicator.short_name || collection.indicator.name;
       lines.push(esc(name) + ' ' + collection.year + ': <span class="keck-tooltip-value">' + value + '</span>');
+      // A released value changed after its release keeps its correction date visible.
+      if (p.corrected_text) lines.push('<span class="keck-corrected">' + esc(p.corrected_text) + '</span>');
     }
     (data ? data.bars : []).forEach((bar) => {
       const cell = bar.values[key];

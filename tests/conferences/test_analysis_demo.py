@@ -1,6 +1,7 @@
 """The analysis part of the Vechta demo: what a visitor of the demo finds."""
 
 import pytest
+from django.http import HttpRequest
 
 from conferences.models import Conference, Finding, Prioritisation, SwotEntry
 from keck.demo_analysis import PLANNING_CONFERENCE, PRIORITISATION_TITLE
@@ -61,7 +62,7 @@ def test_demo_prioritisation_shows_the_gemeinden_with_suppressed_cases(planning)
 
 
 def test_demo_coordinator_opens_the_analysis_page(client, planning):
-    client.login(username="demo-koordination", password="KeckDemo-2026")
+    client.login(request=HttpRequest(), username="demo-koordination", password="KeckDemo-2026")
 
     page = client.get(f"/app/conferences/{planning.pk}/analysis/")
 

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from accounts.models import Membership, Municipality, Role
 from accounts.permissions import Action, can
@@ -144,13 +145,13 @@ def test_demo_has_one_user_per_role(demo):
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", list(DEMO_USERS))
 def test_demo_user_logs_in_with_the_demo_password(client, demo, username):
-    assert client.login(username=username, password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", list(DEMO_USERS))
 def test_demo_user_sees_the_internal_atlas(client, demo, username):
-    client.login(username=username, password=DEMO_PASSWORD)
+    client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD)
 
     assert client.get("/app/atlas/").status_code == 200
 

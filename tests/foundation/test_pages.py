@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
 
 from accounts.models import Role
 
@@ -272,7 +273,7 @@ def test_public_pages_load_no_assets_from_other_hosts(client, demo, url):
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [*INTERNAL_PAGES, "/app/administration/"])
 def test_internal_pages_load_no_assets_from_other_hosts(client, demo, url):
-    client.login(username="demo-admin", password=settings.KECK_DEMO_PASSWORD)
+    client.login(request=HttpRequest(), username="demo-admin", password=settings.KECK_DEMO_PASSWORD)
 
     response = client.get(url)
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 RECORD_VIOLATIONS = """
 window.__keckViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
   window.__keckViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} in ${event.sourceFile}:${event.lineNumber}`
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} in ${where}`
   );
 });
 """
@@ -32,8 +33,10 @@ def watched(page):
     page.add_init_script(RECORD_VIOLATIONS)
     page.on(
         "console",
-        lambda message: "Content Security Policy" in message.text
-        and page.keck_problems.append(f"{page.url}: console: {message.text}"),
+        lambda message: (
+            "Content Security Policy" in message.text
+            and page.keck_problems.append(f"{page.url}: console: {message.text}")
+        ),
     )
     page.on("pageerror", lambda error: page.keck_problems.append(f"{page.url}: error: {error}"))
     return page

@@ -283,9 +283,9 @@ def network_comparison(*, code: str) -> NetworkComparison | None:
     municipalities take part (or the entry does not exist).
 
     Public: the same for every viewer, members included; nothing internal of any municipality.
-    Four queries, then per municipality the cached root-level tables of `values_tables` (on a
-    cache miss its two queries) and one for the releases it checks: the queries grow with the
-    municipalities compared, never with their areas, values or years.
+    Five queries, then per municipality the release check of `values_tables` and its cached
+    root-level tables (on a cache miss two more): the queries grow with the municipalities
+    compared, never with their areas, values or years.
     """
     entry = ENTRIES_BY_CODE.get(code)
     if entry is None:

@@ -6,6 +6,7 @@ The public (and any caller without a membership) sees released indicators and ye
 
 from __future__ import annotations
 
+import gzip
 import json
 
 from django.http import Http404, HttpResponse
@@ -14,6 +15,7 @@ from django.urls import path
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
@@ -38,7 +40,9 @@ from .suppression import STATUS_MISSING, STATUS_OK, STATUS_SUPPRESSED
 
 def municipality_for_request(request, slug) -> Municipality:
     """The municipality of the URL, or 404 when the caller may not even see its public atlas."""
-    municipality = get_object_or_404(Municipality, slug=slug)
+    municipality = getattr(request, "atlas_municipality", None)  # looked up by `_atlas_etag`
+    if municipality is None or municipality.slug != slug:
+        municipality = get_object_or_404(Municipality, slug=slug)
     if not can(request.user, Action.VIEW_PUBLIC, municipality):
         raise Http404
     return municipality
@@ -63,6 +67,7 @@ def _atlas_etag(request, slug, *args, **kwargs) -> str | None:
     view then answers 404 as usual.
     """
     municipality = Municipality.objects.filter(slug=slug).first()
+    request.atlas_municipality = municipality
     viewer = None if request.GET.get("public") in ("1", "true") else request.user
     if municipality is None or not can(viewer, Action.VIEW_PUBLIC, municipality):
         return None
@@ -70,14 +75,38 @@ def _atlas_etag(request, slug, *args, **kwargs) -> str | None:
         can(viewer, Action.VIEW_INTERNAL, municipality),
         can(viewer, Action.VIEW_SUPPRESSED_VALUES, municipality),
     )
-    return atlas_cache.etag(
-        municipality.pk, request.get_full_path(), kind, translation.get_language()
+    # The whole URL: answers may hold absolute links (citations).
+    etag = atlas_cache.etag(
+        municipality.pk, request.build_absolute_uri(), kind, translation.get_language()
     )
+    request.atlas_etag = etag  # the view stores its answer under it (`stored_answer`)
+    return etag
 
 
 # Map and table answers are large and change only with the data: a browser asks again with
 # If-None-Match and gets 304 Not Modified while the data version is the same.
 atlas_conditional = method_decorator(condition(etag_func=_atlas_etag), name="get")
+
+
+def stored_answer(request, build) -> HttpResponse:
+    """The JSON answer of `build()` (text), stored gzip-compressed under the request's ETag.
+
+    The next request with the same ETag (same data version, request and kind of viewer) gets
+    the stored bytes as they are, compressed once as the GZip middleware would have done.
+    """
+    etag = getattr(request, "atlas_etag", None)
+    compressed = atlas_cache.get_body(etag) if etag else None
+    if compressed is None:
+        compressed = compress_string(build().encode())
+        if etag:
+            atlas_cache.set_body(etag, compressed)
+    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        response = HttpResponse(compressed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return revalidated(response)
 
 
 def revalidated(response: HttpResponse) -> HttpResponse:
@@ -470,6 +499,14 @@ class IndicatorTable(APIView):
         )
         if level is None:
             raise Http404
+        return stored_answer(
+            request,
+            lambda: self.render(
+                request, municipality, viewer, catalogue, indicators, year=year, level=level
+            ),
+        )
+
+    def render(self, request, municipality, viewer, catalogue, indicators, *, year, level) -> str:
         table = selectors_explore.explore_table(
             user=viewer, catalogue=catalogue, indicators=indicators, year=year, level=level
         )
@@ -511,8 +548,7 @@ class IndicatorTable(APIView):
                 if (when := corrected_on(citations, i.pk, year, row.area_id))
             ],
         }
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return revalidated(HttpResponse(body, content_type="application/json"))
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 urlpatterns = [

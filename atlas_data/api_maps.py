@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,7 +27,7 @@ from .api import (
     _year_from_query,
     atlas_conditional,
     municipality_for_request,
-    revalidated,
+    stored_answer,
 )
 from .citation import cite_map, load_citations
 from .classification import (
@@ -242,6 +242,26 @@ class IndicatorMap(APIView):
         if level is None:
             raise Http404
         method, classes, breaks = classification_from_query(request.query_params)
+        return stored_answer(
+            request,
+            lambda: self.render(
+                request,
+                municipality,
+                viewer,
+                indicator,
+                year,
+                level,
+                years,
+                method,
+                classes,
+                breaks,
+            ),
+        )
+
+    def render(
+        self, request, municipality, viewer, indicator, year, level, years, method, classes, breaks
+    ) -> str:
+        """The FeatureCollection as JSON text (stored under the ETag by `stored_answer`)."""
         try:
             layer = map_layer(
                 user=viewer,
@@ -263,11 +283,7 @@ class IndicatorMap(APIView):
             indicator_id=indicator.pk,
             year=year,
         )
-        return revalidated(
-            HttpResponse(
-                render_feature_collection(collection, features), content_type="application/json"
-            )
-        )
+        return render_feature_collection(collection, features)
 
 
 urlpatterns = [

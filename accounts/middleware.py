@@ -88,8 +88,9 @@ class SupportAccessMiddleware:
 
     The permission module already gives operators only reading actions; refusing every write
     method here as well keeps support read-only even where a view checks no more than
-    VIEW_INTERNAL before it writes. Costs nothing for non-staff users; a staff account costs one
-    query for its grants (shared with the permission checks) and, under a grant, one insert.
+    VIEW_INTERNAL before it writes. Costs no query for non-staff users with a session (a token
+    request: one, to learn whose token it is); a staff account costs one query for its grants
+    (shared with the permission checks) and, under a grant, one insert.
     """
 
     def __init__(self, get_response):

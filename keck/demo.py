@@ -15,6 +15,7 @@ from accounts.services import add_member, create_municipality
 from atlas_data.services import import_areas, import_values
 
 from .demo_atlas import load_demo_atlas
+from .demo_consent import load_demo_consent
 from .demo_knackpunkte import load_demo_knackpunkte
 from .demo_network import load_demo_network
 from .demo_profile import load_demo_profile
@@ -68,6 +69,7 @@ def load_demo() -> Municipality:
     load_demo_knackpunkte(municipality)  # open sheet of the sticking points guide
     load_demo_profile(municipality)  # key indicators of the institution profiles
     load_demo_network(municipality)  # Stadt Lohne and the KECK network comparison
+    load_demo_consent(municipality)  # an operator's ended support access and its log
     return municipality
 
 

@@ -13,18 +13,15 @@ A fixed number of queries, however many indicators, years and POIs there are.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can
 
-from . import selectors_pois
-from .aggregation import MISSING, OK, PUBLISHED, SOURCE_SUPPRESSED, Cell
-from .models import Area, Indicator, IndicatorRelease, InstitutionValue, Poi, PoiCategory, Value
+from . import selectors_institutions, selectors_pois
+from .models import Area, Indicator, Poi, PoiCategory, Value
 from .selectors_explore import (
     Catalogue,
     _root_reference,
@@ -32,7 +29,7 @@ from .selectors_explore import (
     indicator_values_many,
 )
 from .selectors_report import Change, change_between
-from .suppression import STATUS_MISSING, Rules, Shown, shown_values
+from .suppression import STATUS_MISSING, Shown
 
 # Offers within this distance count as nearby, besides those in the same area.
 RADIUS_M = 1000
@@ -335,69 +332,16 @@ def nearby_offers(
 def _institution_series(*, user, municipality: Municipality, poi: Poi) -> list[InstitutionSeries]:
     """The POI's values of institution-level indicators, every year the viewer may see.
 
-    Members see every year, the public released indicator years only. Each institution and
-    year is one cell of `suppression.shown_values`, so small groups within an institution are
-    hidden as `k. A.` like small counts of an area. Three queries.
+    Members see every year, the public released indicator years only. The values come from
+    `selectors_institutions.poi_series`: each institution is a leaf of the tree of areas in
+    `suppression`, so small groups within an institution are hidden as `k. A.` and a value
+    that its area's roll-up minus the other institutions would tell is hidden too.
     """
-    rows = list(
-        InstitutionValue.objects.filter(
-            poi=poi, indicator__municipality=municipality
-        ).select_related("indicator", "indicator__topic", "indicator__municipality")
-    )
-    released = (
-        set(
-            IndicatorRelease.objects.filter(
-                indicator_id__in={row.indicator_id for row in rows}
-            ).values_list("indicator_id", "year")
+    return [
+        InstitutionSeries(
+            indicator=series.indicator, points=series.points, released=series.released
         )
-        if rows
-        else set()
-    )
-    if not can(user, Action.VIEW_INTERNAL, municipality):
-        rows = [row for row in rows if (row.indicator_id, row.year) in released]
-    sees = can(user, Action.VIEW_SUPPRESSED_VALUES, municipality)
-    rules = Rules.of(municipality)
-    by_indicator: dict[int, list[InstitutionValue]] = defaultdict(list)
-    for row in rows:
-        by_indicator[row.indicator_id].append(row)
-    result = []
-    for values in by_indicator.values():
-        indicator = values[0].indicator
-        cells = {}
-        for row in values:
-            if row.status == Value.Status.SOURCE_SUPPRESSED:
-                status = SOURCE_SUPPRESSED
-            elif row.value is None:
-                status = MISSING
-            else:
-                status = OK
-            cells[row.year] = Cell(
-                area_id=row.year,
-                parent_id=None,
-                value=row.value,
-                numerator=row.numerator,
-                denominator=row.denominator,
-                status=status,
-                origin=None if status == MISSING else PUBLISHED,
-            )
-        shown = shown_values(
-            cells,
-            kind=indicator.kind,
-            rules=rules,
-            viewer_sees_suppressed=sees,
-            decimals=indicator.decimals,
-            unit=indicator.unit,
-            rate_base=indicator.rate_base,
+        for series in selectors_institutions.poi_series(
+            user=user, municipality=municipality, poi=poi
         )
-        points = sorted(shown.items())
-        result.append(
-            InstitutionSeries(
-                indicator=indicator,
-                points=points,
-                released=(indicator.pk, points[-1][0]) in released,
-            )
-        )
-    return sorted(
-        result,
-        key=lambda s: (s.indicator.topic.order if s.indicator.topic else 999, s.indicator.name),
-    )
+    ]

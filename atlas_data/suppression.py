@@ -26,6 +26,19 @@ lowers only cells whose value is above zero. `_Table.determined` searches for th
 else the parent) until every hidden cell has one. Areas shown as `–` count as holding nothing,
 and what the source delivered as `k. A.` is assumed to be zero: both only make the check
 stricter. Means and indices do not add up between areas and get primary suppression only.
+
+Institution-level indicators (values per POI, e.g. the results of a structured observation per
+Kita) join the same tree: each institution value is a leaf cell below the finest area the
+institution lies in, and the area values of such an indicator are the roll-up of those leaves
+(`services.institutions`). So `area = sum of its institutions` is one more equation of the same
+network, and the chain search above protects a hidden institution value against its area's
+roll-up minus the other institutions exactly as it protects a hidden area: it hides the
+next-smallest institution of the same area, or, where the institution is the only one, the
+area's roll-up (and then a sibling area, so that the roll-up cannot be recovered from its
+parent in turn). Because areas and institutions are decided in one pass, a map of the areas and
+a popup of an institution can never be combined to undo each other. Institution shares are also
+hidden when the complement (denominator minus numerator, e.g. 18 of 20 children) is small: at
+one institution, "all but two" tells as much about the two as "two" does.
 """
 
 from __future__ import annotations
@@ -33,7 +46,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -72,6 +85,7 @@ STATUS_MISSING = "missing"
 SMALL_COUNT = "small_count"
 SMALL_NUMERATOR = "small_numerator"
 SMALL_DENOMINATOR = "small_denominator"
+SMALL_COMPLEMENT = "small_complement"  # institution shares: denominator − numerator is small
 AT_SOURCE = "source"
 SECONDARY = "secondary"
 
@@ -151,14 +165,18 @@ def shown_values(
     decimals: int = 1,
     unit: str = "",
     rate_base: float = 100,
+    complement_ids: frozenset[int] = frozenset(),
 ) -> dict[int, Shown]:
     """What a viewer may see of every cell of one indicator and year (the whole tree of areas).
 
     `cells` maps area ids to cells (stored, computed or missing) whose `parent_id` links the
     tree. Data admins (`viewer_sees_suppressed`) get true values marked as suppressed; everyone
-    else gets `k. A.` and no number.
+    else gets `k. A.` and no number. `complement_ids` are cells (institutions) whose shares are
+    also hidden when denominator minus numerator is small.
     """
-    hidden = protect(cells, kind=kind, rules=rules, rate_base=rate_base)
+    hidden = protect(
+        cells, kind=kind, rules=rules, rate_base=rate_base, complement_ids=complement_ids
+    )
     result = {}
     for area_id, cell in cells.items():
         result[area_id] = _present(
@@ -173,12 +191,17 @@ def shown_values(
 
 
 def protect(
-    cells: Mapping[int, Cell], *, kind: str, rules: Rules, rate_base: float = 100
+    cells: Mapping[int, Cell],
+    *,
+    kind: str,
+    rules: Rules,
+    rate_base: float = 100,
+    complement_ids: frozenset[int] = frozenset(),
 ) -> dict[int, str]:
     """The cells that must be hidden, with the reason, for every viewer alike."""
     hidden: dict[int, str] = {}
     for area_id, cell in cells.items():
-        reason = primary_reason(cell, kind=kind, rules=rules)
+        reason = primary_reason(cell, kind=kind, rules=rules, complement=area_id in complement_ids)
         if reason:
             hidden[area_id] = reason
     table = _Table(cells, kind=kind, rate_base=rate_base)
@@ -187,8 +210,11 @@ def protect(
     return hidden
 
 
-def primary_reason(cell: Cell, *, kind: str, rules: Rules) -> str | None:
-    """Why this cell must be hidden on its own, or None."""
+def primary_reason(cell: Cell, *, kind: str, rules: Rules, complement: bool = False) -> str | None:
+    """Why this cell must be hidden on its own, or None.
+
+    `complement`: a share of one institution, where "all but a few" is as telling as "a few".
+    """
     if cell.status == SOURCE_SUPPRESSED:
         return AT_SOURCE
     if not cell.has_value:
@@ -200,6 +226,14 @@ def primary_reason(cell: Cell, *, kind: str, rules: Rules) -> str | None:
             return SMALL_NUMERATOR
         if rules.is_small(cell.denominator):
             return SMALL_DENOMINATOR
+        if (
+            complement
+            and kind == SHARE
+            and cell.numerator is not None
+            and cell.denominator is not None
+            and rules.is_small(cell.denominator - cell.numerator)
+        ):
+            return SMALL_COMPLEMENT
     if kind == MEAN and rules.is_small(cell.denominator):
         # A mean over one to three people tells their individual values.
         return SMALL_DENOMINATOR
@@ -505,6 +539,9 @@ class IndicatorValues:
     areas: dict[int, AreaInfo]
     shown: dict[int, Shown]
     viewer_sees_suppressed: bool
+    # Institution-level indicators: what the viewer may see of each institution's value (POI id
+    # -> Shown), decided in the same pass as the areas.
+    institutions: dict[int, Shown] = field(default_factory=dict)
 
     def rows(self, level_id: int) -> list[tuple[AreaInfo, Shown]]:
         """The areas of one level in key order with what the viewer sees."""
@@ -570,7 +607,9 @@ def compute_indicator_values(
     """What a viewer who may see them (`check_access`) gets of many (indicator, year) pairs.
 
     Two queries however many pairs and areas: the areas of the municipality and the stored
-    values of every pair. Each pair passes `shown_values` over the whole tree of areas.
+    values of every pair (two more where institution-level indicators are among them: their
+    institution values and the areas of those institutions). Each pair passes `shown_values`
+    over the whole tree of areas, with the institutions as leaves below their finest area.
     """
     from .models import Area, Value
 
@@ -609,13 +648,19 @@ def compute_indicator_values(
                 origin=None if cell_status == MISSING else PUBLISHED,
             )
     nodes = [AreaNode(a.id, a.parent_id, a.depth) for a in areas.values()]
+    leaves = institution_cells(
+        municipality=municipality,
+        pairs={pair for pair in pairs if by_pk[pair[0]].observation_unit == "institution"},
+        areas=areas,
+    )
     rules = Rules.of(municipality)
     result = {}
     for indicator_id, year in pairs:
         indicator = by_pk[indicator_id]
+        institutions = leaves.get((indicator_id, year), {})
         cells = complete_tree(
-            areas=nodes,
-            stored=stored.get((indicator_id, year), {}),
+            areas=nodes + institution_nodes(institutions, areas),
+            stored={**stored.get((indicator_id, year), {}), **institutions},
             kind=indicator.kind,
             rate_base=indicator.rate_base,
         )
@@ -627,8 +672,109 @@ def compute_indicator_values(
             decimals=indicator.decimals,
             unit=indicator.unit,
             rate_base=indicator.rate_base,
+            complement_ids=frozenset(institutions),
         )
+        if institutions:
+            by_institution = {poi_of(key): shown.pop(key) for key in institutions}
+        else:
+            by_institution = {}
         result[(indicator_id, year)] = IndicatorValues(
-            indicator=indicator, year=year, areas=areas, shown=shown, viewer_sees_suppressed=sees
+            indicator=indicator,
+            year=year,
+            areas=areas,
+            shown=shown,
+            viewer_sees_suppressed=sees,
+            institutions=by_institution,
         )
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# Institutions as leaves of the tree
+
+
+def institution_key(poi_id: int) -> int:
+    """The cell id of an institution in the tree: negative, so it never meets an area id."""
+    return -poi_id
+
+
+def poi_of(key: int) -> int:
+    return -key
+
+
+def institution_parents(*, municipality, poi_ids, areas: Mapping[int, AreaInfo]) -> dict[int, int]:
+    """The area each institution hangs below: the finest area it lies in (`Poi.areas`).
+
+    The POI import puts a point in one area per level; where a level has two for a POI (set by
+    hand on a border), the one with the smallest key counts, so every institution is counted
+    once. POIs in no area are left out (they join no equation and no roll-up). One query;
+    `poi_ids` may be a subquery.
+    """
+    from .models import Poi
+
+    best: dict[int, tuple[tuple[int, str], int]] = {}
+    for poi_id, area_id in Poi.areas.through.objects.filter(
+        poi_id__in=poi_ids, area__municipality=municipality
+    ).values_list("poi_id", "area_id"):
+        area = areas.get(area_id)
+        if area is None:
+            continue
+        rank = (-area.depth, area.key)
+        if poi_id not in best or rank < best[poi_id][0]:
+            best[poi_id] = (rank, area_id)
+    return {poi_id: area_id for poi_id, (_rank, area_id) in best.items()}
+
+
+def institution_cells(
+    *, municipality, pairs: set[tuple[int, int]], areas: Mapping[int, AreaInfo]
+) -> dict[tuple[int, int], dict[int, Cell]]:
+    """The institution values of institution-level (indicator, year) pairs as leaf cells keyed
+    by `institution_key`, each below the finest area its POI lies in. Two queries (none
+    without such pairs)."""
+    from .models import InstitutionValue, Value
+
+    if not pairs:
+        return {}
+    rows = list(
+        InstitutionValue.objects.filter(
+            indicator_id__in={pk for pk, _year in pairs},
+            year__in={year for _pk, year in pairs},
+            poi__municipality=municipality,
+        ).values_list(
+            "indicator_id", "year", "poi_id", "value", "numerator", "denominator", "status"
+        )
+    )
+    if not rows:
+        return {}
+    parents = institution_parents(
+        municipality=municipality, poi_ids={row[2] for row in rows}, areas=areas
+    )
+    result: dict[tuple[int, int], dict[int, Cell]] = defaultdict(dict)
+    for indicator_id, year, poi_id, value, numerator, denominator, status in rows:
+        if (indicator_id, year) not in pairs:
+            continue
+        if status == Value.Status.SOURCE_SUPPRESSED:
+            cell_status = SOURCE_SUPPRESSED
+        elif value is None:
+            cell_status = MISSING
+        else:
+            cell_status = OK
+        key = institution_key(poi_id)
+        result[(indicator_id, year)][key] = Cell(
+            area_id=key,
+            parent_id=parents.get(poi_id),
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            status=cell_status,
+            origin=None if cell_status == MISSING else PUBLISHED,
+        )
+    return result
+
+
+def institution_nodes(cells: Mapping[int, Cell], areas: Mapping[int, AreaInfo]) -> list[AreaNode]:
+    """Tree nodes of institution cells: one level below their area."""
+    return [
+        AreaNode(key, cell.parent_id, areas[cell.parent_id].depth + 1 if cell.parent_id else 0)
+        for key, cell in cells.items()
+    ]

@@ -9,7 +9,8 @@ a write affects.
 
 Writes replace the token in two ways: the services that write in bulk (value and area imports,
 POI indicators) call `bump`; single ORM saves and deletions of areas, levels, indicators,
-releases, values, value changes and municipality settings bump through the signals below.
+releases, values, institution values, value changes and municipality settings bump through the
+signals below.
 (The signal on deleted values costs Django's one-statement delete of an indicator's values in a
 cascade; such deletions are rare, stale numbers are not acceptable.)
 
@@ -147,9 +148,27 @@ def _bump_for(sender, instance, **kwargs) -> None:
 def connect_signals() -> None:
     from accounts.models import Municipality
 
-    from .models import Area, Indicator, IndicatorRelease, SpatialLevel, Value, ValueChange
+    from .models import (
+        Area,
+        Indicator,
+        IndicatorRelease,
+        InstitutionValue,
+        SpatialLevel,
+        Value,
+        ValueChange,
+    )
 
-    for model in (Municipality, Area, SpatialLevel, Indicator, IndicatorRelease, Value):
+    # Institution values are leaves of the suppression tree: they change what areas show.
+    senders = (
+        Municipality,
+        Area,
+        SpatialLevel,
+        Indicator,
+        IndicatorRelease,
+        Value,
+        InstitutionValue,
+    )
+    for model in senders:
         post_save.connect(_bump_for, sender=model, dispatch_uid=f"atlas-cache-{model.__name__}")
         post_delete.connect(_bump_for, sender=model, dispatch_uid=f"atlas-cache-d-{model.__name__}")
     post_save.connect(_bump_for, sender=ValueChange, dispatch_uid="atlas-cache-ValueChange")

@@ -271,9 +271,9 @@ def test_map_data_runs_a_constant_number_of_queries(
     indicator = complete_metadata(count_indicator(municipality))
     store(indicator, 2024, {area: 10 + n for n, area in enumerate(tree["Bezirke"])})
     release(user=data_admin(municipality), indicator=indicator, year=2024)
-    # municipality, indicator, its valid levels, years, releases, level, release check, areas,
-    # values, geometries, the citation
-    with django_assert_num_queries(11):
+    # municipality (ETag and view), indicator, its valid levels, years, releases, level,
+    # release check, areas, values, geometries, the citation
+    with django_assert_num_queries(12):
         response = client.get(map_url("musterstadt", indicator, year=2024, level="bezirke"))
     assert len(response.json()["features"]) == districts
 
@@ -281,7 +281,7 @@ def test_map_data_runs_a_constant_number_of_queries(
 def test_the_104_gemeinden_of_trier_saarburg_come_in_one_request_of_few_queries(
     client, trier_saarburg, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(map_url("trier-saarburg", trier_saarburg, level="gemeinden"))
     body = response.json()
     assert len(body["features"]) == 104

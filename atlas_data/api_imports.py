@@ -31,7 +31,9 @@ class ImportRunSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Counts of the finished import, new indicators, …"
     )
     options = serializers.DictField(read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
     interrupted = serializers.SerializerMethodField(
         help_text="Running, but its worker is gone: nothing was written; POST …/retry/ to rerun."
     )

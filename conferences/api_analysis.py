@@ -145,7 +145,9 @@ class SwotEntrySerializer(serializers.ModelSerializer):
     evidence_area = _Related(Area, _areas, allow_null=True, required=False)
     bookmark = _Related(Bookmark, _bookmarks, allow_null=True, required=False)
     evidence = serializers.SerializerMethodField()
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = SwotEntry
@@ -311,7 +313,9 @@ class FindingSerializer(serializers.ModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     current_text = serializers.CharField(read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
     numbers = serializers.DictField(
         read_only=True,
         help_text="The numbers shown at proposal time, as every member may see them.",

@@ -289,7 +289,9 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     )
     order = serializers.IntegerField(required=False, min_value=0, max_value=999)
     carried_over_from = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The open action item of an earlier session it carries over."
+        read_only=True,
+        allow_null=True,
+        help_text="The open action item of an earlier session it carries over.",
     )
     delete = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Remove this agenda item."

@@ -86,7 +86,8 @@ class SectionSerializer(serializers.ModelSerializer):
 
 class CatalogueSerializer(serializers.ModelSerializer):
     is_default = serializers.BooleanField(read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # None for the catalogues KECK ships.
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     section_count = serializers.IntegerField(read_only=True)
     question_count = serializers.IntegerField(read_only=True)
     sheet_count = serializers.IntegerField(read_only=True)

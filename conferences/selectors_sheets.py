@@ -337,11 +337,9 @@ def compare_sheets(
     question key across catalogue versions and copies; changed Ja/Nein answers and the growth
     of the explanations are marked against the previous sheet."""
     require(user, Action.VIEW_INTERNAL, municipality)
+    # With the counts of the sheet list: the comparison shows the sheets as the list does.
     available = sorted(
-        Sheet.objects.filter(municipality=municipality, catalogue__kind=kind).select_related(
-            "catalogue"
-        ),
-        key=_sheet_order,
+        sheets_for(user=user, municipality=municipality, kind=kind), key=_sheet_order
     )
     sheets = [s for s in available if s.pk in set(sheet_ids)] if sheet_ids else available
     questions = list(

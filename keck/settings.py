@@ -354,6 +354,11 @@ SPECTACULAR_SETTINGS = {
         "MeasureStatusEnum": "measures.models.Measure.Status",
         "AttainmentStatusEnum": "measures.attainment.STATUS_ORDER",
     },
+    # The default hook plus the error answers every operation can give (keck/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "keck.api_schema.document_error_responses",
+    ],
 }
 
 LOGGING = {

@@ -295,6 +295,10 @@ class MeasureSerializer(serializers.ModelSerializer):
     field_of_action = Related(FieldOfAction, _fields, allow_null=True, required=False)
     areas = Related(Area, _areas, many=True, required=False)
     existing_offer = Related(Poi, _pois, allow_null=True, required=False)
+    # Empty until the measure is evaluated: the schema must allow "" besides the choices.
+    outcome = serializers.ChoiceField(
+        choices=Measure.Outcome.choices, allow_blank=True, read_only=True
+    )
     agenda_items = Related(AgendaItem, _agenda_items, many=True, required=False)
     status = serializers.ChoiceField(choices=Measure.Status.choices, required=False)
     progress = serializers.IntegerField(

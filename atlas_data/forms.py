@@ -151,6 +151,15 @@ def _indicator_fields() -> dict:
             **{name: forms.Textarea(attrs={"rows": 3, "cols": 70}) for name in _TEXTAREAS},
             "valid_levels": forms.CheckboxSelectMultiple,
             "polarity": forms.RadioSelect,
+            "observation_unit": forms.RadioSelect,
+        },
+        help_texts={
+            "observation_unit": gettext_lazy(
+                "Institutions: the values belong to points of interest (e.g. the results of a "
+                "structured observation per Kita, with numerator and denominator). They are "
+                "imported on the page “Import institution values” and rolled up to the areas the "
+                "institutions lie in, weighted by their denominators."
+            ),
         },
     )
     fields["polarity"].choices = [("", gettext_lazy("Not decided yet"))] + list(

@@ -89,30 +89,31 @@ class InstitutionSeries:
             return name
         return f"{name} ({unit})"
 
-    def sparkline(self, width: int = 160, height: int = 40, pad: int = 4) -> dict:
-        """An SVG line over the years as path data: suppressed or missing years are gaps.
 
-        Only numbers the viewer sees (`Shown.value`) are drawn, so the line never tells a
-        hidden value.
-        """
-        numbers = [(year, shown.value) for year, shown in self.points]
-        visible = [value for _year, value in numbers if value is not None]
-        if not visible:
-            return {"width": width, "height": height, "path": "", "dots": []}
-        low, high = min(visible), max(visible)
-        span = (high - low) or 1
-        step = (width - 2 * pad) / max(len(numbers) - 1, 1)
-        parts, dots, pen_down = [], [], False
-        for index, (year, value) in enumerate(numbers):
-            if value is None:
-                pen_down = False
-                continue
-            x = pad + index * step if len(numbers) > 1 else width / 2
-            y = height - pad - (value - low) / span * (height - 2 * pad)
-            parts.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
-            dots.append({"x": round(x, 1), "y": round(y, 1), "year": year})
-            pen_down = True
-        return {"width": width, "height": height, "path": " ".join(parts), "dots": dots}
+def sparkline(points: list[tuple[int, Shown]], *, width: int = 160, height: int = 36) -> dict:
+    """An SVG line over the years (path data and dots): suppressed or missing years are gaps.
+
+    Only numbers the viewer sees (`Shown.value`) are drawn, so the line never tells a hidden
+    value; the y range is that of the visible numbers.
+    """
+    pad = 4
+    visible = [shown.value for _year, shown in points if shown.value is not None]
+    if not visible:
+        return {"width": width, "height": height, "path": "", "dots": []}
+    low, high = min(visible), max(visible)
+    span = (high - low) or 1
+    step = (width - 2 * pad) / max(len(points) - 1, 1)
+    parts, dots, pen_down = [], [], False
+    for index, (year, shown) in enumerate(points):
+        if shown.value is None:
+            pen_down = False
+            continue
+        x = pad + index * step if len(points) > 1 else width / 2
+        y = height - pad - (shown.value - low) / span * (height - 2 * pad)
+        parts.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
+        dots.append({"x": f"{x:.1f}", "y": f"{y:.1f}", "year": year, "text": shown.display})
+        pen_down = True
+    return {"width": width, "height": height, "path": " ".join(parts), "dots": dots}
 
 
 def poi_series(*, user, municipality: Municipality, poi: Poi) -> list[InstitutionSeries]:

@@ -20,6 +20,7 @@ from . import (
     views_bookmarks,
     views_explore,
     views_indicators,
+    views_institutions,
     views_pois,
     views_profile,
     views_report,
@@ -129,6 +130,7 @@ class AtlasApp(KeckApplication):
         MenuEntry(gettext_lazy("Imports"), "imports", "upload_file", Action.EDIT_ATLAS_DATA),
         MenuEntry(gettext_lazy("Points of interest"), "pois", "place"),
         MenuEntry(gettext_lazy("Offer analysis"), "poi_analysis", "insights"),
+        MenuEntry(gettext_lazy("Institutions compared"), "institution_compare", "scatter_plot"),
         MenuEntry(gettext_lazy("POI categories"), "poi_categories", "category", Action.MANAGE_POIS),
     )
 
@@ -197,6 +199,17 @@ class AtlasApp(KeckApplication):
         "pois/<int:pk>/profile.pdf", views_profile.poi_profile_pdf, name="poi_profile_pdf"
     )
     poi_import_path = path("pois/import/", views_pois.poi_import, name="poi_import")
+    institution_compare_path = path(
+        "institutions/", views_institutions.institution_compare, name="institution_compare"
+    )
+    institution_compare_csv_path = path(
+        "institutions.csv",
+        views_institutions.institution_compare_csv,
+        name="institution_compare_csv",
+    )
+    institution_import_path = path(
+        "institutions/import/", views_institutions.institution_import, name="institution_import"
+    )
     poi_indicators_path = path("pois/indicators/", views_pois.poi_indicators, name="poi_indicators")
     poi_analysis_path = path("pois/analysis/", views_pois.poi_analysis, name="poi_analysis")
     poi_categories_path = path("pois/categories/", views_pois.category_list, name="poi_categories")

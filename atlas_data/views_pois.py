@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality, require
 
-from . import selectors, selectors_pois
+from . import selectors, selectors_institutions, selectors_pois
 from .forms_pois import (
     AnalysisForm,
     CategoryForm,
@@ -141,6 +141,9 @@ def poi_detail(request, pk: int):
             "history": history,
             "feature": selectors_pois.poi_feature(poi),
             "may_manage": can(request.user, Action.MANAGE_POIS, municipality),
+            "institution_series": selectors_institutions.poi_series(
+                user=request.user, municipality=municipality, poi=poi
+            ),
             **_map_context(municipality, request.user),
         },
     )

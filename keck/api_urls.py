@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("atlas_data.api_exports")),
     path("", include("atlas_data.api_pois")),
     path("", include("atlas_data.api_profile")),
+    path("", include("atlas_data.api_institutions")),
     path("", include("atlas_data.api_bookmarks")),
     path("", include("atlas_data.api_network")),
     path("", include("conferences.api_meetings")),

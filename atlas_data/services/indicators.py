@@ -38,6 +38,7 @@ METADATA_FIELDS = (
     "link",
     "relevant_for",
     "size_reference",
+    "observation_unit",
 )
 
 
@@ -59,6 +60,39 @@ def _check(
         raise AtlasError(_("Unknown kind %(kind)s.") % {"kind": data["kind"]})
     if data.get("polarity") not in (None, "", *Indicator.Polarity.values):
         raise AtlasError(_("Unknown polarity %(polarity)s.") % {"polarity": data["polarity"]})
+    unit = data.get("observation_unit")
+    if unit not in (None, *Indicator.ObservationUnit.values):
+        raise AtlasError(_("Unknown observation unit %(unit)s.") % {"unit": unit})
+    if pk is not None and unit is not None:
+        _check_observation_unit(pk=pk, unit=unit)
+
+
+def _check_observation_unit(*, pk: int, unit: str) -> None:
+    """The observation unit may change only while it decides nothing: an indicator per area
+    with area values would have them replaced by the roll-up of its (missing) institution
+    values, and institution values of an indicator per area would never reach a map."""
+    from ..models import InstitutionValue, Value
+
+    current = Indicator.objects.filter(pk=pk).values_list("observation_unit", flat=True).first()
+    if current is None or current == unit:
+        return
+    if (
+        unit == Indicator.ObservationUnit.INSTITUTION
+        and Value.objects.filter(indicator_id=pk).exists()
+    ):
+        raise AtlasError(
+            _(
+                "The indicator already has values per area, so its values cannot become values "
+                "per institution. Create a new indicator for the institutions' values."
+            )
+        )
+    if InstitutionValue.objects.filter(indicator_id=pk).exists():
+        raise AtlasError(
+            _(
+                "The indicator has values per institution; remove them first (import “–” as "
+                "their value) before it takes values per area."
+            )
+        )
 
 
 def _topic_code(topic: Topic | None) -> str:

@@ -66,6 +66,15 @@ class InstitutionValueConflict(ConflictError, AtlasError):
     """An institution value changed by someone else since the caller read it."""
 
 
+class NumbersError(AtlasError):
+    """Numbers that cannot be stored; `field` names the one to correct (value, numerator,
+    denominator), so that an import can point at its column."""
+
+    def __init__(self, message: str, *, field: str = "value"):
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class Numbers:
     """One institution value as it is stored: numbers complete, or `k. A.` (status)."""
@@ -137,41 +146,43 @@ def check_numbers(
         return Numbers(None, None, None, Value.Status.SOURCE_SUPPRESSED)
     for number in (value, numerator, denominator):
         if number is not None and not math.isfinite(number):
-            raise AtlasError(_("Only finite numbers can be stored."))
+            raise NumbersError(_("Only finite numbers can be stored."))
     kind = indicator.kind
     if kind in (Indicator.Kind.COUNT, Indicator.Kind.INDEX):
         if numerator is not None or denominator is not None:
-            raise AtlasError(
+            raise NumbersError(
                 _(
                     "“%(name)s” is a count or an index: give the value only, no numerator or "
                     "denominator."
                 )
-                % {"name": indicator.name}
+                % {"name": indicator.name},
+                field="numerator" if numerator is not None else "denominator",
             )
         if value is None:
-            raise AtlasError(_("The value is missing."))
+            raise NumbersError(_("The value is missing."))
         if kind == Indicator.Kind.COUNT and value < 0:
-            raise AtlasError(_("A count cannot be negative."))
+            raise NumbersError(_("A count cannot be negative."))
         return Numbers(value, None, None)
     if denominator is None:
-        raise AtlasError(
+        raise NumbersError(
             _(
                 "The denominator (e.g. the number of observed children) is missing: it is "
                 "needed to suppress small groups and to weigh the institutions in the areas."
-            )
+            ),
+            field="denominator",
         )
     if denominator <= 0:
-        raise AtlasError(_("The denominator must be greater than zero."))
+        raise NumbersError(_("The denominator must be greater than zero."), field="denominator")
     factor = indicator.rate_base if kind in (Indicator.Kind.SHARE, Indicator.Kind.RATE) else 1
     if numerator is None:
         if value is None:
-            raise AtlasError(_("Give the value or the numerator."))
+            raise NumbersError(_("Give the value or the numerator."))
         numerator = round(value * denominator / factor, _NOISE_DIGITS)
     elif value is not None:
         computed = numerator / denominator * factor
         tolerance = max(_MIN_TOLERANCE, 0.5 * 10**-indicator.decimals) + 1e-9
         if abs(computed - value) > tolerance:
-            raise AtlasError(
+            raise NumbersError(
                 _(
                     "The value %(value)s does not match numerator %(numerator)s and denominator "
                     "%(denominator)s (which give %(computed)s)."
@@ -186,9 +197,12 @@ def check_numbers(
     else:
         value = round(numerator / denominator * factor, _NOISE_DIGITS)
     if numerator < 0:
-        raise AtlasError(_("The numerator cannot be negative."))
+        raise NumbersError(_("The numerator cannot be negative."), field="numerator")
     if kind == Indicator.Kind.SHARE and numerator > denominator:
-        raise AtlasError(_("The numerator cannot be greater than the denominator in a share."))
+        raise NumbersError(
+            _("The numerator cannot be greater than the denominator in a share."),
+            field="numerator",
+        )
     return Numbers(value, numerator, denominator)
 
 
@@ -766,8 +780,8 @@ def import_institution_values(
                         denominator=parsed["denominator"].value,
                         suppressed=suppressed,
                     )
-                except AtlasError as exc:
-                    add("value", str(exc))
+                except NumbersError as exc:
+                    add(exc.field if exc.field in columns else "value", str(exc))
         if row_indicator is None or row_year is None or poi is None:
             continue
         if numbers is None and not remove:

@@ -4,7 +4,10 @@
  * points are grouped in a screen grid and drawn as one numbered circle that zooms in on click.
  * A popup lists the attributes. The layer adds itself to the atlas explorer when
  * `window.keckExplorer.addOverlay(name, layer, label)` exists; pages without the explorer use
- * `window.keckPoiLayer.load(url, options)` directly.
+ * `window.keckPoiLayer.load(url, options)` directly. With `options.valuesUrl` (the API address
+ * of POI 0's values, `/pois/0/values/`), an opened popup also shows the institution's own
+ * values over the years as small lines, fetched once per POI; the server has already hidden
+ * what the viewer may not see, and those years are gaps.
  */
 (function () {
   "use strict";
@@ -30,7 +33,9 @@
     internal: "internal (not released)",
     details: "Details",
     cluster: "{count} points of interest: zoom in",
+    values: "Values of the institution",
   };
+  const SVG_NS = "http://www.w3.org/2000/svg";
 
   function esc(value) {
     return String(value === null || value === undefined ? "" : value)
@@ -87,8 +92,76 @@
     const link = links.length ? `<p>${links.join(" · ")}</p>` : "";
     return (
       `<div class="keck-poi-popup"><h3>${esc(p.name)}</h3>${internal}` +
-      `<table>${rows.join("")}</table>${link}</div>`
+      `<table>${rows.join("")}</table><div class="keck-poi-values"></div>${link}</div>`
     );
+  }
+
+  // A small line over the years: gaps where a year is "k. A." or missing (value null).
+  function sparkline(points, label) {
+    const width = 120;
+    const height = 28;
+    const pad = 3;
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("class", "keck-institution-spark");
+    svg.setAttribute("aria-label", `${label}: ${points.map((q) => `${q.year} ${q.display}`).join(", ")}`);
+    const visible = points.filter((q) => q.value !== null);
+    if (!visible.length) return svg;
+    const low = Math.min(...visible.map((q) => q.value));
+    const high = Math.max(...visible.map((q) => q.value));
+    const span = high - low || 1;
+    const step = (width - 2 * pad) / Math.max(points.length - 1, 1);
+    let path = "";
+    let penDown = false;
+    points.forEach((q, index) => {
+      if (q.value === null) {
+        penDown = false;
+        return;
+      }
+      const x = points.length > 1 ? pad + index * step : width / 2;
+      const y = height - pad - ((q.value - low) / span) * (height - 2 * pad);
+      path += `${penDown ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)} `;
+      penDown = true;
+      const dot = document.createElementNS(SVG_NS, "circle");
+      dot.setAttribute("cx", x.toFixed(1));
+      dot.setAttribute("cy", y.toFixed(1));
+      dot.setAttribute("r", "2.5");
+      dot.setAttribute("fill", "#1d5c7a");
+      svg.appendChild(dot);
+    });
+    const line = document.createElementNS(SVG_NS, "path");
+    line.setAttribute("d", path.trim());
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", "#1d5c7a");
+    line.setAttribute("stroke-width", "2");
+    svg.insertBefore(line, svg.firstChild);
+    return svg;
+  }
+
+  function valuesBox(series, t) {
+    const box = document.createElement("div");
+    const title = document.createElement("h4");
+    title.textContent = t.values;
+    box.appendChild(title);
+    for (const entry of series) {
+      const row = document.createElement("p");
+      row.className = "keck-poi-value";
+      const name = document.createElement("span");
+      name.textContent = entry.label;
+      row.appendChild(name);
+      row.appendChild(document.createElement("br"));
+      row.appendChild(sparkline(entry.points, entry.label));
+      const latest = entry.points[entry.points.length - 1];
+      const text = document.createElement("span");
+      text.className = "keck-poi-value-latest";
+      text.textContent = ` ${latest.year}: ${latest.display}`;
+      row.appendChild(text);
+      box.appendChild(row);
+    }
+    return box;
   }
 
   function poiIcon(p) {
@@ -156,7 +229,29 @@
         autoPanPaddingTopLeft: L.point(50, 20),
         autoPanPaddingBottomRight: L.point(20, 20),
       });
+      if (this.options.valuesUrl) marker.on("popupopen", (event) => this.showValues(event.popup, p));
       return marker;
+    },
+
+    showValues(popup, p) {
+      this._values = this._values || new Map();
+      if (!this._values.has(p.id)) {
+        const url = this.options.valuesUrl.replace("/0/values/", `/${encodeURIComponent(p.id)}/values/`);
+        this._values.set(
+          p.id,
+          fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then((response) => (response.ok ? response.json() : []))
+            .catch(() => []),
+        );
+      }
+      this._values.get(p.id).then((series) => {
+        const element = popup.getElement && popup.getElement();
+        const target = element && element.querySelector(".keck-poi-values");
+        if (!target || !series.length) return;
+        target.replaceChildren(valuesBox(series, this.texts));
+        target.dataset.ready = "true"; // for browser tests
+        popup.update();
+      });
     },
 
     redraw() {
@@ -268,12 +363,13 @@
   const url = script && script.dataset.poiUrl;
   if (!url) return;
   const texts = readTexts(document.getElementById(script.dataset.textsId || "keck-poi-texts"));
+  const valuesUrl = script.dataset.valuesUrl || "";
   let hooked = false;
   function hook() {
     const explorer = window.keckExplorer;
     if (hooked || !explorer || typeof explorer.addOverlay !== "function") return false;
     hooked = true;
-    load(url, { texts })
+    load(url, { texts, valuesUrl })
       .then((layer) => explorer.addOverlay("pois", layer, texts.layer || DEFAULT_TEXTS.layer))
       .catch((error) => console.error(error));
     return true;

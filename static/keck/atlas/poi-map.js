@@ -42,7 +42,10 @@
   async function listMap(element, texts) {
     const map = baseMap(element);
     const background = await outlines(map, element.dataset.outlineUrl);
-    const layer = await window.keckPoiLayer.load(element.dataset.poiUrl, { texts });
+    const layer = await window.keckPoiLayer.load(element.dataset.poiUrl, {
+      texts,
+      valuesUrl: element.dataset.valuesUrl || "",
+    });
     layer.addTo(map);
     if (!background && layer.features.length) map.fitBounds(layer.getBounds().pad(0.2), { animate: false });
     const overlays = {};

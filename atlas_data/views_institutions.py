@@ -1,0 +1,256 @@
+"""Pages of institution-level indicators: the comparison of institutions with the social data
+of their areas (scatter chart, table, CSV; internal and public) and the import of institution
+values. Thin: reads through `selectors_institutions`, writes through `services.institutions`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from accounts.models import Municipality
+from accounts.permissions import Action, can, current_municipality
+
+from . import selectors, selectors_institutions
+from .forms_institutions import InstitutionImportForm
+from .selectors_institutions import Comparison, ComparisonUnavailable
+from .services.errors import ImportProblems
+from .services.institutions import import_uploaded_institution_values
+from .services.release import topic_of
+
+
+def _choice(request, name: str, options: list[int], default: int | None) -> int | None:
+    raw = request.GET.get(name, "")
+    if raw.isdigit() and int(raw) in options:
+        return int(raw)
+    return default
+
+
+def _comparison_context(request, municipality: Municipality, user) -> dict:
+    """The chosen indicators, years and level, and the comparison (None when nothing fits)."""
+    indicators = selectors_institutions.institution_indicators(user=user, municipality=municipality)
+    context = {"indicators": indicators, "comparison": None}
+    if not indicators:
+        return context
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    indicator = by_pk[_choice(request, "indicator", list(by_pk), indicators[0].pk)]
+    years = selectors_institutions.institution_years(user=user, indicators=[indicator])[
+        indicator.pk
+    ]
+    year = _choice(request, "year", years, years[-1] if years else None)
+    area_indicators = selectors_institutions.area_indicators(user=user, municipality=municipality)
+    area_years = selectors.indicator_years(
+        user=user, municipality=municipality, indicators=area_indicators
+    )
+    with_values = [a for a in area_indicators if area_years[a.pk].years]
+    # By default the first area indicator with values in the same year: social data of the
+    # institutions' own year.
+    default_x = next((a for a in with_values if year in area_years[a.pk].years), None)
+    default_x = default_x or (with_values[0] if with_values else None)
+    x_pk = _choice(request, "x", [a.pk for a in with_values], default_x.pk if default_x else None)
+    area_indicator = next((a for a in with_values if a.pk == x_pk), None)
+    x_years = area_years[x_pk].years if area_indicator else []
+    earlier = [y for y in x_years if year is not None and y <= year]
+    x_year = _choice(
+        request,
+        "x_year",
+        x_years,
+        year
+        if year in x_years
+        else (earlier[-1] if earlier else (x_years[-1] if x_years else None)),
+    )
+    levels = list(selectors.levels_for(user=user, municipality=municipality))
+    below_root = [level for level in levels if level.depth > 0] or levels
+    level = next(
+        (lv for lv in below_root if lv.slug == request.GET.get("level")),
+        below_root[-1] if below_root else None,
+    )
+    context.update(
+        {
+            "indicator": indicator,
+            "years": years,
+            "year": year,
+            "area_indicators": with_values,
+            "area_indicator": area_indicator,
+            "x_years": x_years,
+            "x_year": x_year,
+            "levels": below_root,
+            "level": level,
+        }
+    )
+    if year is None or area_indicator is None or x_year is None or level is None:
+        return context
+    try:
+        context["comparison"] = selectors_institutions.comparison(
+            user=user,
+            municipality=municipality,
+            indicator=indicator,
+            year=year,
+            area_indicator=area_indicator,
+            area_year=x_year,
+            level=level,
+        )
+    except ComparisonUnavailable:
+        context["comparison"] = None
+    return context
+
+
+def _query(context: dict) -> str:
+    if context.get("comparison") is None:
+        return ""
+    comparison: Comparison = context["comparison"]
+    return urlencode(
+        {
+            "indicator": comparison.indicator.pk,
+            "year": comparison.year,
+            "x": comparison.area_indicator.pk,
+            "x_year": comparison.area_year,
+            "level": comparison.level.slug,
+        }
+    )
+
+
+@login_required
+def institution_compare(request):
+    municipality = current_municipality(request)
+    context = _comparison_context(request, municipality, request.user)
+    return render(
+        request,
+        "atlas_data/institution_compare.html",
+        {
+            **context,
+            "municipality": municipality,
+            "public": False,
+            "query": _query(context),
+            "may_import": can(request.user, Action.EDIT_ATLAS_DATA, municipality),
+        },
+    )
+
+
+def public_institution_compare(request, slug):
+    municipality = get_object_or_404(Municipality, slug=slug)
+    if not can(None, Action.VIEW_PUBLIC, municipality):
+        raise Http404
+    context = _comparison_context(request, municipality, None)
+    return render(
+        request,
+        "atlas_data/institution_compare_public.html",
+        {**context, "municipality": municipality, "public": True, "query": _query(context)},
+    )
+
+
+def _csv(comparison: Comparison | None) -> HttpResponse:
+    if comparison is None:
+        raise Http404
+    x_label = f"{comparison.area_indicator.name} {comparison.area_year}"
+    y_label = f"{comparison.indicator.name} {comparison.year}"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Institution"),
+            _("Category"),
+            _("Area"),
+            _("Area key"),
+            x_label,
+            y_label,
+            _("In the chart"),
+        ]
+    )
+    for point in comparison.points:
+        writer.writerow(
+            [
+                point.poi.name,
+                point.poi.category.name,
+                point.area.name if point.area else "",
+                point.area.key if point.area else "",
+                point.area_value.display if point.area_value else "–",
+                point.institution.display,
+                _("yes") if point.plotted else _("no"),
+            ]
+        )
+    # With a byte order mark, so that Excel reads the umlauts.
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"einrichtungen-{comparison.indicator.pk}-{comparison.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def institution_compare_csv(request):
+    municipality = current_municipality(request)
+    return _csv(_comparison_context(request, municipality, request.user)["comparison"])
+
+
+def public_institution_compare_csv(request, slug):
+    municipality = get_object_or_404(Municipality, slug=slug)
+    if not can(None, Action.VIEW_PUBLIC, municipality):
+        raise Http404
+    return _csv(_comparison_context(request, municipality, None)["comparison"])
+
+
+@login_required
+def institution_import(request):
+    municipality = current_municipality(request, Action.EDIT_ATLAS_DATA)
+    indicators = [
+        indicator
+        for indicator in selectors_institutions.institution_indicators(
+            user=request.user, municipality=municipality
+        )
+        if can(request.user, Action.EDIT_ATLAS_DATA, municipality, topic=topic_of(indicator))
+    ]
+    form = InstitutionImportForm(request.POST or None, request.FILES or None, indicators=indicators)
+    problems, total = None, 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = import_uploaded_institution_values(
+                municipality=municipality,
+                upload=data["file"],
+                user=request.user,
+                indicator=data["indicator"],
+                year=data["year"],
+                source_note=data["source_note"],
+            )
+        except ImportProblems as exc:
+            problems, total = exc.problems, exc.total
+        else:
+            messages.success(
+                request,
+                _(
+                    "Import finished: %(created)d institution values created, %(changed)d "
+                    "changed, %(removed)d removed, %(unchanged)d unchanged; %(areas)d area "
+                    "values rolled up."
+                )
+                % {
+                    "created": result.created,
+                    "changed": result.changed,
+                    "removed": result.removed,
+                    "unchanged": result.unchanged,
+                    "areas": result.roll_up.created + result.roll_up.changed,
+                },
+            )
+            for warning in result.warnings:
+                prefix = f"{warning['column']}: " if warning["column"] else ""
+                messages.warning(request, prefix + warning["message"])
+            return redirect("atlas:institution_import")
+    years = selectors_institutions.institution_years(user=request.user, indicators=indicators)
+    return render(
+        request,
+        "atlas_data/institution_import.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "problems": problems,
+            "total": total,
+            "indicators": [(indicator, years.get(indicator.pk, [])) for indicator in indicators],
+        },
+        status=400 if problems else 200,
+    )

@@ -201,7 +201,7 @@ def test_the_import_page_lists_the_problems_of_a_bad_file(client, city):
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "nichts wurde importiert" in page and "Kita Nirgendwo" in page
+    assert "es wurde nichts importiert" in page and "Kita Nirgendwo" in page
 
 
 def test_members_may_not_open_the_import_page(client, city, member_of):

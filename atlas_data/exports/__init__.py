@@ -102,6 +102,25 @@ def created_note(municipality_name: str) -> str:
     }
 
 
+# The height of one footer line (7 pt, line spacing 1.4) as a fraction of the figure.
+FOOTER_LINE = 7 * 1.4 / 72 / A4_LANDSCAPE_FIGURE[1]
+
+
+def make_room_for_footer(figure, text: str, *, room: int, axes=None) -> None:
+    """Lift and shorten the axes (all of the figure's unless given) by the footer lines
+    beyond the `room` the layout leaves.
+
+    Citations and correction notes make footers longer than the layout was drawn for; the
+    drawing then gives way instead of running into them.
+    """
+    extra = max(0, text.count("\n") + 1 - room) * FOOTER_LINE
+    if not extra:
+        return
+    for item in figure.axes if axes is None else axes:
+        x0, y0, width, height = item.get_position().bounds
+        item.set_position((x0, y0 + extra, width, height - extra))
+
+
 def unit_suffix(unit: str) -> str:
     return f" ({unit})" if unit else ""
 

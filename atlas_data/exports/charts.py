@@ -30,6 +30,7 @@ from . import (
     corrected_note,
     created_note,
     data_note,
+    make_room_for_footer,
     reference_kind_label,
     save_figure,
     unit_suffix,
@@ -70,6 +71,7 @@ def render_chart(data: ChartData, *, fmt: str, citations: Citations | None = Non
         # page links the other years.
         lines += citation_lines(_cited(data, citations)) or [created_note(data.municipality.name)]
         text = "\n".join(textwrap.fill(line, width=190) for line in lines if line)
+        make_room_for_footer(figure, text, room=2)
         figure.text(0.03, 0.025, text, fontsize=7, color=MUTED, va="bottom", linespacing=1.4)
         return save_figure(figure, fmt)
 

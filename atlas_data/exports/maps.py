@@ -47,6 +47,7 @@ from . import (
     created_note,
     data_note,
     geometry_note,
+    make_room_for_footer,
     reference_kind_label,
     save_figure,
 )
@@ -341,4 +342,6 @@ def _footer(figure, data: MapData, without_geometry: list[str], citations, corre
     cited = citations.listed([(table.indicator.pk, table.year)]) if citations else []
     lines += citation_lines(cited) or [created_note(data.municipality.name)]
     text = "\n".join(textwrap.fill(line, width=190) for line in lines if line)
+    # Only the map gives way: the legend panel's texts are stacked from its top.
+    make_room_for_footer(figure, text, room=3, axes=figure.axes[:1])
     figure.text(0.03, 0.03, text, fontsize=7, color=MUTED, va="bottom", linespacing=1.4)

@@ -32,9 +32,11 @@ def member_client(client, vechta, member_of):
 
 
 def _csv(response, delimiter=";"):
+    """The table's rows: the notes block (corrections, citation) follows an empty line."""
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    return rows[: rows.index([])] if [] in rows else rows
 
 
 def _workbook(response):
@@ -71,7 +73,7 @@ def test_xlsx_reference_row_comes_first_and_says_how_it_came_about(member_client
 
 def test_xlsx_has_a_sheet_quellen_with_the_metadata_and_source_note(member_client, u15):
     workbook = _workbook(member_client.get(f"{API}/table.xlsx?indicators={u15.pk}&year=2013"))
-    assert workbook.sheetnames == ["Werte", "Quellen"]
+    assert workbook.sheetnames == ["Werte", "Quellen", "Zitation"]
     sources = workbook["Quellen"]
     assert [c.value for c in sources[1]] == [
         "Indikator",

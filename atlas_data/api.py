@@ -6,6 +6,7 @@ The public (and any caller without a membership) sees released indicators and ye
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 
@@ -13,11 +14,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.decorators import method_decorator
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -83,9 +82,35 @@ def _atlas_etag(request, slug, *args, **kwargs) -> str | None:
     return etag
 
 
-# Map and table answers are large and change only with the data: a browser asks again with
-# If-None-Match and gets 304 Not Modified while the data version is the same.
-atlas_conditional = method_decorator(condition(etag_func=_atlas_etag), name="get")
+def atlas_conditional(view_class):
+    """Answers of the view's GET named by their ETag (`_atlas_etag`): 304 Not Modified to a
+    browser that has it, else the answer stored by `stored_answer`, else the view.
+
+    The ETag holds everything an answer and its permission checks depend on: the data version
+    (releases, settings and every write replace it), the URL and the kind of viewer. A stored
+    answer exists only after a request with the same ETag passed the view's checks, so it is
+    given without running them again (and without their queries).
+    """
+    view = view_class.get
+
+    @functools.wraps(view)
+    def get(self, request, slug, *args, **kwargs):
+        etag = _atlas_etag(request, slug)
+        if etag is None:
+            return view(self, request, slug, *args, **kwargs)
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            stored = atlas_cache.get_body(etag)
+            if stored is not None:
+                response = _json_answer(request, stored)
+            else:
+                response = view(self, request, slug, *args, **kwargs)
+        if response.status_code in (200, 304):
+            response.headers.setdefault("ETag", etag)
+        return response
+
+    view_class.get = get
+    return view_class
 
 
 def stored_answer(request, build) -> HttpResponse:
@@ -95,11 +120,13 @@ def stored_answer(request, build) -> HttpResponse:
     the stored bytes as they are, compressed once as the GZip middleware would have done.
     """
     etag = getattr(request, "atlas_etag", None)
-    compressed = atlas_cache.get_body(etag) if etag else None
-    if compressed is None:
-        compressed = compress_string(build().encode())
-        if etag:
-            atlas_cache.set_body(etag, compressed)
+    compressed = compress_string(build().encode())
+    if etag:
+        atlas_cache.set_body(etag, compressed)
+    return _json_answer(request, compressed)
+
+
+def _json_answer(request, compressed: bytes) -> HttpResponse:
     if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
         response = HttpResponse(compressed, content_type="application/json")
         response["Content-Encoding"] = "gzip"

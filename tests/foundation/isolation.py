@@ -173,6 +173,11 @@ KINDS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("tasks", "task"): "task",
     ("interim", "pk"): "report_run",
     ("support-grants", "pk"): "support_grant",
+    ("indikatoren", "pk"): "indicator",
+    ("i", "pk"): "indicator",
+    ("pk", "year"): ("2013",),
+    ("netzwerk", "code"): "network_code",
+    ("network", "code"): "network_code",
     ("support", "pk"): "support_grant",
     ("reset", "uidb64"): "uidb64",
     ("uidb64", "token"): "reset_token",
@@ -446,6 +451,11 @@ def build_world() -> World:
         municipality=b, format=ReportRun.Format.DOCX, step=MARKER
     )
     o["support_grant"] = _ended_support_grant(b, o["membership"].user)
+    # A catalogue entry B compares in the network (else any of B's catalogue codes).
+    shared = Indicator.objects.filter(municipality=b).exclude(catalogue_code="")
+    o["network_code"] = (
+        shared.filter(network_shared=True).first() or shared.first()
+    ).catalogue_code
     b_user = o["membership"].user
     extra = {
         "uidb64": (urlsafe_base64_encode(force_bytes(b_user.pk)),),
@@ -588,6 +598,16 @@ PUBLIC_BY_DESIGN = {
     "api/v1/municipalities/<slug:slug>/table/": "public API: released indicators",
     "api/v1/municipalities/<slug:slug>/pois/": "public API: released POIs",
     "api/v1/municipalities/<slug:slug>/bookmarks/": "public API: published bookmarks",
+    "atlas/<slug:slug>/institutions/": "B's public atlas: released values of institutions",
+    "atlas/<slug:slug>/institutions.csv": "B's public atlas: released values of institutions",
+    "api/v1/municipalities/<slug:slug>/institution-values/": "public API: released values",
+    "api/v1/municipalities/<slug:slug>/institution-comparison/": "public API: released values",
+    # The KECK network compares released indicators of the municipalities that opted in; B's
+    # name and shared numbers appear there by design (the marker sits on no shared indicator).
+    "netzwerk/": "the public network comparison",
+    "netzwerk/<slug:code>/": "the public network comparison of one catalogue entry",
+    "api/v1/network/": "public API of the network comparison",
+    "api/v1/network/<slug:code>/": "public API of the network comparison",
     # Django's password reset: with a forged token for a user of B it shows "link invalid" and
     # sets nothing; what matters is that no B data appears and B's password stays (fingerprint).
     "accounts/reset/<uidb64>/<token>/": "the password reset form answers every link alike",
@@ -614,15 +634,23 @@ class Finding:
         return f"{self.method.upper()} {self.url} as {self.identity}: {self.problem}"
 
 
-def check_response(route: Route, url: str, identity: str, method: str, response) -> list[Finding]:
-    findings = []
-    status = response.status_code
-    public = route.pattern in PUBLIC_BY_DESIGN
-    points_at_b = any(
+def _points_at_b(route: Route) -> bool:
+    """Does a path argument name one of B's objects (not only a file format or template)?"""
+    names = [name for _segment, _converter, name in route.arguments]
+    if names == ["kind", "ref"]:  # history pages: always an object of B
+        return True
+    return any(
         not isinstance(kind_of(route, segment, name), tuple)
         and kind_of(route, segment, name) not in ("graphic_formats", "table_formats")
         for segment, _converter, name in route.arguments
     )
+
+
+def check_response(route: Route, url: str, identity: str, method: str, response) -> list[Finding]:
+    findings = []
+    status = response.status_code
+    public = route.pattern in PUBLIC_BY_DESIGN
+    points_at_b = _points_at_b(route)
     if status >= 500:
         findings.append(Finding(identity, method, url, f"server error {status}"))
     elif points_at_b and not public and not (status in REFUSED or _login_redirect(response)):

@@ -25,6 +25,9 @@ from .services.errors import ImportProblems
 from .services.institutions import import_uploaded_institution_values
 from .services.release import topic_of
 
+DEFAULT_X_CATALOGUE_CODE = "sgb2-kinder-unter-15"
+DEFAULT_X_TOPIC = "soziale-lage"
+
 
 def _choice(request, name: str, options: list[int], default: int | None) -> int | None:
     raw = request.GET.get(name, "")
@@ -50,10 +53,18 @@ def _comparison_context(request, municipality: Municipality, user) -> dict:
         user=user, municipality=municipality, indicators=area_indicators
     )
     with_values = [a for a in area_indicators if area_years[a.pk].years]
-    # By default the first area indicator with values in the same year: social data of the
-    # institutions' own year.
-    default_x = next((a for a in with_values if year in area_years[a.pk].years), None)
-    default_x = default_x or (with_values[0] if with_values else None)
+    # By default the social situation of the area in the institutions' own year: the share of
+    # children in SGB II households where the starter catalogue's entry is used, else the
+    # first share of the topic "Soziale Lage", else the first indicator with values that year.
+    same_year = [a for a in with_values if year in area_years[a.pk].years] or with_values
+    default_x = min(
+        same_year,
+        key=lambda a: (
+            a.catalogue_code != DEFAULT_X_CATALOGUE_CODE,
+            not (a.topic and a.topic.code == DEFAULT_X_TOPIC and a.kind == a.Kind.SHARE),
+        ),
+        default=None,
+    )
     x_pk = _choice(request, "x", [a.pk for a in with_values], default_x.pk if default_x else None)
     area_indicator = next((a for a in with_values if a.pk == x_pk), None)
     x_years = area_years[x_pk].years if area_indicator else []

@@ -246,7 +246,7 @@ def values_tables(
         )
         entries = {}
         for pair, data in computed.items():
-            for level_id, part in _level_parts(data).items():
+            for level_id, part in _level_parts(data, wanted=level.pk).items():
                 entries[key(pair, level_id)] = part
                 if level_id == level.pk:
                     parts[pair] = part
@@ -285,12 +285,23 @@ def _cached(keys: list[str]) -> list:
     return [found.get(key) for key in keys]
 
 
-def _level_parts(data) -> dict[int, _LevelPart]:
-    """Rows, reference and parents of every level of one suppressed indicator year."""
+# Levels up to this many areas are stored with the one asked for; a larger one (10,997
+# Gemeinden) costs more to store than to compute again when it is asked for.
+SMALL_LEVEL = 2_000
+
+
+def _level_parts(data, *, wanted: int) -> dict[int, _LevelPart]:
+    """Rows, reference and parents of the `wanted` level and of every small level of one
+    suppressed indicator year."""
     depths = {area.level_id: area.depth for area in data.areas.values()}
+    sizes: dict[int, int] = defaultdict(int)
+    for area in data.areas.values():
+        sizes[area.level_id] += 1
     root = next((a for a in data.areas.values() if a.depth == 0), None)
     parts = {}
     for level_id, depth in depths.items():
+        if level_id != wanted and sizes[level_id] > SMALL_LEVEL:
+            continue
         rows_of_level = data.rows(level_id)
         rows = [
             ValueRow(

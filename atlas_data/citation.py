@@ -4,8 +4,8 @@ Every public page and export of an indicator year carries the same citation line
 indicator, year, release date, latest correction, source, access date and permanent URL) and
 marks each value changed after the release with its correction date. Both come out of one query
 (`load_citations`): the releases of the wanted indicator years, united with the latest change of
-every value (and institution value) made after its release. Data that is not released is never
-cited: it has no citation at all.
+every released value (and institution value) changed or removed after its release. Data that is
+not released is never cited: it has no citation at all.
 """
 
 from __future__ import annotations
@@ -197,8 +197,11 @@ def load_citations(
         .annotate(kind=V(_RELEASE, output_field=CharField()), target=V(None, IntegerField()))
         .values_list("kind", "indicator_id", "year", "target", "released_at")
     )
+    # A correction changes or removes a value that was released; a value added later (e.g. an
+    # institution indicator rolled up into its areas) was not part of the release.
     changes = (
         ValueChange.objects.filter(indicator_id__in=ids, year__in=years)
+        .exclude(old_status="")
         .annotate(released=released_at())
         .filter(changed_at__gt=F("released"))
         .annotate(kind=V(_AREA, output_field=CharField()))
@@ -211,6 +214,7 @@ def load_citations(
         history = InstitutionValue.history.model
         query = query.union(
             history.objects.filter(indicator_id__in=ids, year__in=years)
+            .exclude(history_type="+")
             .annotate(released=released_at())
             .filter(history_date__gt=F("released"))
             .annotate(kind=V(_POI, output_field=CharField()))

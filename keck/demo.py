@@ -15,6 +15,7 @@ from accounts.services import add_member, create_municipality
 from atlas_data.services import import_areas, import_values
 
 from .demo_atlas import load_demo_atlas
+from .demo_citation import load_demo_citation
 from .demo_consent import load_demo_consent
 from .demo_institutions import load_demo_institutions
 from .demo_knackpunkte import load_demo_knackpunkte
@@ -72,6 +73,7 @@ def load_demo() -> Municipality:
     load_demo_network(municipality)  # Stadt Lohne and the KECK network comparison
     load_demo_consent(municipality)  # an operator's ended support access and its log
     load_demo_institutions(municipality)  # Kita observation results per institution, rolled up
+    load_demo_citation(municipality)  # release dates and a correction after the release
     return municipality
 
 

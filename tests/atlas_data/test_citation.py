@@ -9,12 +9,21 @@ import pytest
 from django.utils.html import escape
 
 from atlas_data.citation import citation_for, load_citations
-from atlas_data.models import Bookmark, IndicatorRelease
+from atlas_data.models import (
+    Bookmark,
+    Indicator,
+    IndicatorRelease,
+    InstitutionValue,
+    Poi,
+    PoiCategory,
+    Value,
+)
 from atlas_data.services.bookmarks import create_bookmark, publish_bookmark
 from atlas_data.services.indicators import update_indicator
 from atlas_data.services.release import withdraw
 
-from .citation_fixtures import BERLIN, YEAR, build_cited, cited, corrected  # noqa: F401
+from .citation_fixtures import *  # noqa: F403
+from .citation_fixtures import BERLIN, YEAR, build_cited
 
 BASE = "https://keck.example.org"
 
@@ -52,9 +61,12 @@ def test_unreleased_data_is_never_cited(cited):
         citation_for(municipality=cited.municipality, indicator=cited.draft, year=YEAR, base=BASE)
         is None
     )
-    assert citation_for(
-        municipality=cited.municipality, indicator=cited.indicator, year=YEAR + 1, base=BASE
-    ) is None
+    assert (
+        citation_for(
+            municipality=cited.municipality, indicator=cited.indicator, year=YEAR + 1, base=BASE
+        )
+        is None
+    )
 
 
 def test_a_change_after_the_release_appears_as_corrected_on_in_the_citation(corrected):
@@ -87,6 +99,51 @@ def test_only_the_corrected_value_carries_the_correction_date(corrected):
     assert citations.corrected(corrected.indicator.pk, YEAR, third.pk) is None
 
 
+def test_a_value_added_after_the_release_is_no_correction(cited):
+    Value.objects.filter(indicator=cited.indicator, area=cited.bezirke[2]).delete()
+    cited.correct(cited.bezirke[2], 130)  # created again after the release
+    assert _citation(cited).corrected_at is None
+
+
+def test_a_value_removed_after_the_release_is_a_correction(cited):
+    cited.correct(cited.bezirke[0], None)
+    assert "korrigiert am 10.04.2026" in _citation(cited).text
+
+
+def test_changed_institution_values_are_corrections_of_their_institution(cited):
+    category = PoiCategory.objects.create(municipality=cited.municipality, code="kita", name="Kita")
+    kita = Poi.objects.create(
+        municipality=cited.municipality,
+        category=category,
+        name="Kita Am Park",
+        latitude=52.7,
+        longitude=8.2,
+    )
+    observed = Indicator.objects.create(
+        municipality=cited.municipality,
+        name="Beobachtete Kinder mit Interesse an Naturwissenschaften",
+        kind=Indicator.Kind.SHARE,
+        observation_unit=Indicator.ObservationUnit.INSTITUTION,
+    )
+    entry = InstitutionValue.objects.create(
+        indicator=observed, poi=kita, year=YEAR, value=40, numerator=8, denominator=20
+    )
+    IndicatorRelease.objects.create(indicator=observed, year=YEAR)
+    IndicatorRelease.objects.filter(indicator=observed).update(
+        released_at=datetime(2026, 3, 5, tzinfo=BERLIN)
+    )
+    entry.numerator, entry.value = 9, 45
+    entry.save()
+    pairs = [(observed, YEAR)]
+    without = load_citations(municipality=cited.municipality, pairs=pairs, base=BASE)
+    assert without.get(observed.pk, YEAR).corrected_at is None
+    citations = load_citations(
+        municipality=cited.municipality, pairs=pairs, base=BASE, institutions=True
+    )
+    assert citations.corrected_poi(observed.pk, YEAR, kita.pk) is not None
+    assert citations.get(observed.pk, YEAR).corrected_at is not None
+
+
 @pytest.mark.parametrize("districts", [3, 40])
 def test_citations_and_corrections_take_one_query(
     municipality, member_of, django_assert_num_queries, districts
@@ -112,7 +169,9 @@ def test_the_permanent_url_shows_the_values_the_citation_and_its_canonical_link(
     url = f"http://testserver{cited.path}"
     assert f'<link rel="canonical" href="{url}">' in html
     assert "<h1>Kinder unter 6 Jahren 2023</h1>" in html
-    assert "Zitiervorschlag" in html and escape(_citation(cited).text.split(" Abgerufen")[0]) in html
+    assert (
+        "Zitiervorschlag" in html and escape(_citation(cited).text.split(" Abgerufen")[0]) in html
+    )
     assert all(f"Bezirk {n}</th>" in html for n in (1, 2, 3))
 
 
@@ -190,9 +249,7 @@ def test_the_public_indicator_page_cites_and_links_the_permanent_url(client, cor
     assert 'rel="canonical"' in html
 
 
-def test_the_public_area_page_cites_its_indicators_and_marks_the_corrected_value(
-    client, corrected
-):
+def test_the_public_area_page_cites_its_indicators_and_marks_the_corrected_value(client, corrected):
     area = corrected.bezirke[1]
     html = client.get(f"/atlas/musterstadt/areas/{area.pk}/").content.decode()
     assert "korrigiert am 10.04.2026" in html

@@ -9,7 +9,8 @@ import io
 
 import openpyxl
 
-from .citation_fixtures import YEAR, cited, corrected  # noqa: F401
+from .citation_fixtures import *  # noqa: F403
+from .citation_fixtures import YEAR
 from .export_files import docx_text, pdf_text, svg_texts
 
 API = "/api/v1/municipalities/musterstadt"

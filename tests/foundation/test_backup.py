@@ -90,6 +90,7 @@ class World:
     media: dict[str, bytes]
     vechta_pk: int
     musterstadt_pk: int
+    lohne: Path  # the demo's second municipality (keck/demo_network.py)
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +117,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
         before = snapshot()
         export_municipality(municipality=vechta, path=folder / "vechta.zip")
         export_municipality(municipality=musterstadt, path=folder / "musterstadt.zip")
+        export_municipality(
+            municipality=Municipality.objects.get(slug="lohne"), path=folder / "lohne.zip"
+        )
         files = {
             p.relative_to(media).as_posix(): p.read_bytes() for p in media.rglob("*") if p.is_file()
         }
@@ -126,6 +130,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
             files,
             vechta.pk,
             musterstadt.pk,
+            folder / "lohne.zip",
         )
         transaction.set_rollback(True)
     return world
@@ -149,9 +154,10 @@ def archive_data(path: Path) -> dict[str, dict]:
 # --- round trip ------------------------------------------------------------------------------
 
 
-def test_two_municipalities_restored_into_an_empty_database_equal_every_table(world, db, media):
+def test_three_municipalities_restored_into_an_empty_database_equal_every_table(world, db, media):
     import_municipality(path=world.vechta)
     import_municipality(path=world.musterstadt)
+    import_municipality(path=world.lohne)
 
     assert differing(world.before, snapshot()) == []
 

@@ -41,14 +41,21 @@ def _viewer(request):
     return request.user
 
 
+# Ids fit a 64-bit column; years lie where the atlas keeps them (the database would refuse
+# larger numbers with an error instead of an empty answer).
+_LIMITS = {"year": (1900, 2100), "x_year": (1900, 2100)}
+_MAX_ID = 2**63 - 1
+
+
 def _int(request, name: str, *, required: bool = False) -> int | None:
     raw = request.query_params.get(name, "")
     if not raw:
         if required:
             raise ValidationError({name: "This parameter is required."})
         return None
-    if not raw.isdigit():
-        raise ValidationError({name: "A whole number is expected."})
+    low, high = _LIMITS.get(name, (0, _MAX_ID))
+    if not raw.isdigit() or len(raw) > 19 or not low <= int(raw) <= high:
+        raise ValidationError({name: f"A whole number from {low} to {high} is expected."})
     return int(raw)
 
 
@@ -172,9 +179,17 @@ class PoiValues(APIView):
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV or XLSX, one row per institution and year")
     indicator = serializers.IntegerField(
-        required=False, help_text="Indicator id, when the file has no column Kennzahl"
+        required=False,
+        min_value=1,
+        max_value=_MAX_ID,
+        help_text="Indicator id, when the file has no column Kennzahl",
     )
-    year = serializers.IntegerField(required=False, help_text="When the file has no column Jahr")
+    year = serializers.IntegerField(
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text="When the file has no column Jahr",
+    )
     source_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 

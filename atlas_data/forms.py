@@ -132,6 +132,11 @@ class _IndicatorFormBase(forms.Form):
             if name in MANDATORY_FIELDS and name not in ("name", "kind"):
                 field.required = False  # drafts may be incomplete; release checks them
                 field.widget.attrs["data-mandatory"] = "true"
+        # Forms and clients that do not know the choice keep the atlas' usual case.
+        self.fields["observation_unit"].required = False
+
+    def clean_observation_unit(self):
+        return self.cleaned_data.get("observation_unit") or Indicator.ObservationUnit.AREA
 
     def metadata(self) -> dict:
         return {name: self.cleaned_data[name] for name in METADATA_FIELDS}

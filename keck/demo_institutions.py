@@ -27,6 +27,8 @@ from atlas_data.services import release
 from atlas_data.services.indicators import create_indicator
 from atlas_data.services.institutions import import_institution_values
 
+from .demo_atlas import SYNTHETIC
+
 NAME = "Anteil beobachteter Kinder mit starkem naturwissenschaftlichem Interesse"
 YEARS = (2013, 2014, 2015)
 RELEASED = (2014, 2015)
@@ -44,16 +46,17 @@ METADATA = {
     "kind": Indicator.Kind.SHARE,
     "rate_base": 100,
     "decimals": 1,
-    "data_source": "Strukturierte Beobachtung in den Kitas (Demo)",
+    "data_source": SYNTHETIC,
     "data_holder": "Jugendamt Landkreis Vechta, Kita-Fachberatung (Demo)",
     "reference_date": "Kita-Jahr, Stand 31.07.",
     "polarity": Indicator.Polarity.HIGHER_BETTER,
     "numerator_definition": "Beobachtete Kinder mit starkem naturwissenschaftlichem Interesse",
     "denominator_definition": "Beobachtete Kinder der Kita",
     "limitations": (
-        "Erfundene Werte zur Veranschaulichung. Kleine Gruppen (bis 3 Kinder, auch „alle bis "
-        "auf 3“) erscheinen als „k. A.“; Gebietswerte sind nach beobachteten Kindern "
-        "gewichtet und enthalten nur Kitas mit Beobachtung."
+        f"{SYNTHETIC}: erfundene Ergebnisse einer strukturierten Beobachtung. Kleine "
+        "Gruppen (bis 3 Kinder, auch „alle bis auf 3“) erscheinen als „k. A.“; "
+        "Gebietswerte sind nach beobachteten Kindern gewichtet und enthalten nur Kitas mit "
+        "Beobachtung."
     ),
     "interpretation": (
         "Ein Muster zwischen Kita-Ergebnissen und der sozialen Lage des Sozialraums ist eine "

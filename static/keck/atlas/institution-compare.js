@@ -37,11 +37,23 @@
       },
     };
     const layout = {
-      margin: { l: 64, r: 16, t: 16, b: 56 },
+      // Tall enough for the rotated title of the y axis (a long indicator name).
+      height: 480,
+      margin: { l: 72, r: 16, t: 16, b: 64 },
       separators: ",.",
       font: { family: "Roboto, system-ui, sans-serif", size: 13 },
-      xaxis: { title: { text: esc(data.x_title) }, zeroline: false, separatethousands: true },
-      yaxis: { title: { text: esc(data.y_title) }, zeroline: false, separatethousands: true },
+      xaxis: {
+        title: { text: esc(data.x_title) },
+        zeroline: false,
+        separatethousands: true,
+        automargin: true,
+      },
+      yaxis: {
+        title: { text: esc(data.y_title) },
+        zeroline: false,
+        separatethousands: true,
+        automargin: true,
+      },
       showlegend: false,
       plot_bgcolor: "#fff",
       paper_bgcolor: "#fff",

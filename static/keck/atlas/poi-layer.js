@@ -66,7 +66,7 @@
     return /^https?:\/\//i.test(url || "") ? url : "";
   }
 
-  function popupHtml(p, t) {
+  function popupHtml(p, t, values) {
     const rows = [];
     const row = (label, html) => {
       if (html) rows.push(`<tr><th scope="row">${esc(label)}</th><td>${html}</td></tr>`);
@@ -92,76 +92,60 @@
     const link = links.length ? `<p>${links.join(" · ")}</p>` : "";
     return (
       `<div class="keck-poi-popup"><h3>${esc(p.name)}</h3>${internal}` +
-      `<table>${rows.join("")}</table><div class="keck-poi-values"></div>${link}</div>`
+      `<table>${rows.join("")}</table>` +
+      (values === undefined
+        ? ""
+        : `<div class="keck-poi-values" data-ready="${values === null ? "false" : "true"}">` +
+          `${values || ""}</div>`) +
+      `${link}</div>`
     );
   }
 
-  // A small line over the years: gaps where a year is "k. A." or missing (value null).
+  // A small line over the years as SVG markup: gaps where a year is "k. A." or missing.
   function sparkline(points, label) {
     const width = 120;
     const height = 28;
     const pad = 3;
-    const svg = document.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("width", width);
-    svg.setAttribute("height", height);
-    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    svg.setAttribute("role", "img");
-    svg.setAttribute("class", "keck-institution-spark");
-    svg.setAttribute("aria-label", `${label}: ${points.map((q) => `${q.year} ${q.display}`).join(", ")}`);
+    const described = points.map((q) => `${q.year} ${q.display}`).join(", ");
+    const open =
+      `<svg class="keck-institution-spark" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(label)}: ${esc(described)}">`;
     const visible = points.filter((q) => q.value !== null);
-    if (!visible.length) return svg;
+    if (!visible.length) return `${open}</svg>`;
     const low = Math.min(...visible.map((q) => q.value));
     const high = Math.max(...visible.map((q) => q.value));
     const span = high - low || 1;
     const step = (width - 2 * pad) / Math.max(points.length - 1, 1);
     let path = "";
+    let dots = "";
     let penDown = false;
     points.forEach((q, index) => {
       if (q.value === null) {
         penDown = false;
         return;
       }
-      const x = points.length > 1 ? pad + index * step : width / 2;
-      const y = height - pad - ((q.value - low) / span) * (height - 2 * pad);
-      path += `${penDown ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)} `;
+      const x = (points.length > 1 ? pad + index * step : width / 2).toFixed(1);
+      const y = (height - pad - ((q.value - low) / span) * (height - 2 * pad)).toFixed(1);
+      path += `${penDown ? "L" : "M"}${x},${y} `;
+      dots += `<circle cx="${x}" cy="${y}" r="2.5" fill="#1d5c7a"></circle>`;
       penDown = true;
-      const dot = document.createElementNS(SVG_NS, "circle");
-      dot.setAttribute("cx", x.toFixed(1));
-      dot.setAttribute("cy", y.toFixed(1));
-      dot.setAttribute("r", "2.5");
-      dot.setAttribute("fill", "#1d5c7a");
-      svg.appendChild(dot);
     });
-    const line = document.createElementNS(SVG_NS, "path");
-    line.setAttribute("d", path.trim());
-    line.setAttribute("fill", "none");
-    line.setAttribute("stroke", "#1d5c7a");
-    line.setAttribute("stroke-width", "2");
-    svg.insertBefore(line, svg.firstChild);
-    return svg;
+    return (
+      `${open}<path d="${path.trim()}" fill="none" stroke="#1d5c7a" stroke-width="2"></path>` +
+      `${dots}</svg>`
+    );
   }
 
-  function valuesBox(series, t) {
-    const box = document.createElement("div");
-    const title = document.createElement("h4");
-    title.textContent = t.values;
-    box.appendChild(title);
-    for (const entry of series) {
-      const row = document.createElement("p");
-      row.className = "keck-poi-value";
-      const name = document.createElement("span");
-      name.textContent = entry.label;
-      row.appendChild(name);
-      row.appendChild(document.createElement("br"));
-      row.appendChild(sparkline(entry.points, entry.label));
+  function valuesHtml(series, t) {
+    if (!series || !series.length) return "";
+    const rows = series.map((entry) => {
       const latest = entry.points[entry.points.length - 1];
-      const text = document.createElement("span");
-      text.className = "keck-poi-value-latest";
-      text.textContent = ` ${latest.year}: ${latest.display}`;
-      row.appendChild(text);
-      box.appendChild(row);
-    }
-    return box;
+      return (
+        `<p class="keck-poi-value">${esc(entry.label)}<br>${sparkline(entry.points, entry.label)}` +
+        `<span class="keck-poi-value-latest"> ${esc(latest.year)}: ${esc(latest.display)}</span></p>`
+      );
+    });
+    return `<h4>${esc(t.values)}</h4>${rows.join("")}`;
   }
 
   function poiIcon(p) {
@@ -224,7 +208,11 @@
         riseOnHover: true,
       });
       marker.feature = feature;
-      marker.bindPopup(() => popupHtml(p, this.texts), {
+      // With a values URL the popup holds the institution's values once they are loaded
+      // (null until then); the content is built anew on every update.
+      const values = () =>
+        this.options.valuesUrl ? (this._valuesHtml && this._valuesHtml.get(p.id)) ?? null : undefined;
+      marker.bindPopup(() => popupHtml(p, this.texts, values()), {
         maxWidth: 280,
         autoPanPaddingTopLeft: L.point(50, 20),
         autoPanPaddingBottomRight: L.point(20, 20),
@@ -234,23 +222,21 @@
     },
 
     showValues(popup, p) {
-      this._values = this._values || new Map();
-      if (!this._values.has(p.id)) {
+      this._valuesHtml = this._valuesHtml || new Map();
+      if (this._valuesHtml.has(p.id)) return;
+      this._loading = this._loading || new Map();
+      if (!this._loading.has(p.id)) {
         const url = this.options.valuesUrl.replace("/0/values/", `/${encodeURIComponent(p.id)}/values/`);
-        this._values.set(
+        this._loading.set(
           p.id,
           fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
             .then((response) => (response.ok ? response.json() : []))
             .catch(() => []),
         );
       }
-      this._values.get(p.id).then((series) => {
-        const element = popup.getElement && popup.getElement();
-        const target = element && element.querySelector(".keck-poi-values");
-        if (!target || !series.length) return;
-        target.replaceChildren(valuesBox(series, this.texts));
-        target.dataset.ready = "true"; // for browser tests
-        popup.update();
+      this._loading.get(p.id).then((series) => {
+        this._valuesHtml.set(p.id, valuesHtml(series, this.texts));
+        if (popup.isOpen()) popup.update();
       });
     },
 

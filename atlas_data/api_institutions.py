@@ -75,7 +75,7 @@ def _institution_indicator(user, municipality, pk: int) -> Indicator:
     return found
 
 
-class ShownFields(serializers.Serializer):
+class InstitutionShownFields(serializers.Serializer):
     value = serializers.FloatField(
         source="shown.value", allow_null=True, help_text="null when suppressed or missing"
     )
@@ -87,7 +87,7 @@ class ShownFields(serializers.Serializer):
     )
 
 
-class InstitutionValueSerializer(ShownFields):
+class InstitutionValueSerializer(InstitutionShownFields):
     poi = serializers.IntegerField(source="poi.pk")
     poi_name = serializers.CharField(source="poi.name")
     category = serializers.CharField(source="poi.category.code")
@@ -136,20 +136,20 @@ class InstitutionValueList(APIView):
         return Response(InstitutionValueSerializer(rows, many=True).data)
 
 
-class PointSerializer(serializers.Serializer):
+class InstitutionYearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     value = serializers.FloatField(allow_null=True, help_text="null when suppressed or missing")
     display = serializers.CharField()
     status = serializers.ChoiceField(choices=_STATUSES)
 
 
-class SeriesSerializer(serializers.Serializer):
+class PoiValueSeriesSerializer(serializers.Serializer):
     indicator = IndicatorBriefSerializer()
     label = serializers.CharField()
     released = serializers.BooleanField(help_text="the latest year is released to the public")
     points = serializers.SerializerMethodField()
 
-    @extend_schema_field(PointSerializer(many=True))
+    @extend_schema_field(InstitutionYearSerializer(many=True))
     def get_points(self, series) -> list[dict]:
         return [
             {"year": year, "value": shown.value, "display": shown.display, "status": shown.status}
@@ -161,7 +161,7 @@ class PoiValues(APIView):
     """One institution's values of every institution-level indicator over the years, as the
     POI popup shows them (suppressed years are gaps)."""
 
-    @extend_schema(parameters=[_PUBLIC], responses=SeriesSerializer(many=True))
+    @extend_schema(parameters=[_PUBLIC], responses=PoiValueSeriesSerializer(many=True))
     def get(self, request, slug, pk):
         municipality = municipality_for_request(request, slug)
         user = _viewer(request)
@@ -173,10 +173,10 @@ class PoiValues(APIView):
         if poi is None:
             raise Http404
         series = selectors_institutions.poi_series(user=user, municipality=municipality, poi=poi)
-        return Response(SeriesSerializer(series, many=True).data)
+        return Response(PoiValueSeriesSerializer(series, many=True).data)
 
 
-class ImportSerializer(serializers.Serializer):
+class InstitutionImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV or XLSX, one row per institution and year")
     indicator = serializers.IntegerField(
         required=False,
@@ -193,7 +193,7 @@ class ImportSerializer(serializers.Serializer):
     source_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class ImportResultSerializer(serializers.Serializer):
+class InstitutionImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     changed = serializers.IntegerField()
     removed = serializers.IntegerField()
@@ -205,7 +205,7 @@ class ImportResultSerializer(serializers.Serializer):
     warnings = ProblemSerializer(many=True)
 
 
-class ImportProblemsSerializer(serializers.Serializer):
+class InstitutionImportProblemsSerializer(serializers.Serializer):
     detail = serializers.CharField()
     problems = ProblemSerializer(many=True)
     total = serializers.IntegerField()
@@ -219,8 +219,11 @@ class InstitutionValueImport(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": ImportSerializer},
-        responses={201: ImportResultSerializer, 400: ImportProblemsSerializer},
+        request={"multipart/form-data": InstitutionImportSerializer},
+        responses={
+            201: InstitutionImportResultSerializer,
+            400: InstitutionImportProblemsSerializer,
+        },
     )
     def post(self, request, slug):
         if not request.user.is_authenticated:
@@ -229,7 +232,7 @@ class InstitutionValueImport(APIView):
         if not can(request.user, Action.VIEW_INTERNAL, municipality):
             raise Http404
         require(request.user, Action.EDIT_ATLAS_DATA, municipality)
-        data = ImportSerializer(data=request.data)
+        data = InstitutionImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         indicator = None
         if data.validated_data.get("indicator") is not None:
@@ -251,11 +254,11 @@ class InstitutionValueImport(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(
-            ImportResultSerializer(result.as_dict()).data, status=status.HTTP_201_CREATED
+            InstitutionImportResultSerializer(result.as_dict()).data, status=status.HTTP_201_CREATED
         )
 
 
-class ComparisonPointSerializer(serializers.Serializer):
+class InstitutionComparisonPointSerializer(serializers.Serializer):
     poi = serializers.IntegerField(source="poi.pk")
     poi_name = serializers.CharField(source="poi.name")
     area_key = serializers.CharField(source="area.key", allow_null=True, default=None)
@@ -269,7 +272,7 @@ class ComparisonPointSerializer(serializers.Serializer):
     )
 
 
-class ComparisonSerializer(serializers.Serializer):
+class InstitutionComparisonSerializer(serializers.Serializer):
     indicator = IndicatorBriefSerializer(help_text="per institution (y)")
     year = serializers.IntegerField()
     area_indicator = IndicatorBriefSerializer(help_text="per area (x)")
@@ -280,7 +283,7 @@ class ComparisonSerializer(serializers.Serializer):
     )
     left_out_suppressed = serializers.IntegerField()
     left_out_other = serializers.IntegerField()
-    points = ComparisonPointSerializer(many=True)
+    points = InstitutionComparisonPointSerializer(many=True)
 
 
 def comparison_from_query(request, municipality, user):
@@ -334,12 +337,12 @@ class InstitutionComparison(APIView):
             OpenApiParameter("level", str, description="Level slug or id (default: the finest)"),
             _PUBLIC,
         ],
-        responses=ComparisonSerializer,
+        responses=InstitutionComparisonSerializer,
     )
     def get(self, request, slug):
         municipality = municipality_for_request(request, slug)
         result = comparison_from_query(request, municipality, _viewer(request))
-        data = ComparisonSerializer(result).data
+        data = InstitutionComparisonSerializer(result).data
         return Response(data)
 
 

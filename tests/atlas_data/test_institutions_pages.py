@@ -275,3 +275,44 @@ def test_an_indicator_with_area_values_cannot_become_per_institution(scene):
         update_indicator(
             user=scene.admin, indicator=scene.sgb2, data={"observation_unit": "institution"}
         )
+
+
+def test_the_lists_run_the_same_number_of_queries_for_more_institutions(client, scene):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atlas_data.models import PoiCategory
+    from tests.atlas_data.institution_fixtures import make_kita
+
+    client.force_login(scene.member)
+    slug = scene.municipality.slug
+    urls = [
+        list_url(scene, indicator=scene.indicator.pk),
+        f"/api/v1/municipalities/{slug}/institution-comparison/?indicator={scene.indicator.pk}"
+        f"&year={YEAR}&x={scene.sgb2.pk}&level=bezirke",
+        values_url(scene, scene.kitas["Kita Eiche"]),
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    category = PoiCategory.objects.get(municipality=scene.municipality, code="kita")
+    for n in range(6):
+        kita = make_kita(
+            scene.municipality, category, f"Kita Neu {n}", [scene.root, scene.bezirke["002"]]
+        )
+        set_institution_value(
+            user=scene.admin,
+            indicator=scene.indicator,
+            poi=kita,
+            year=YEAR,
+            numerator=10 + n,
+            denominator=30,
+        )
+    assert counts() == before

@@ -360,6 +360,7 @@ def remove_municipality() -> None:
     from django.db import connection, transaction
 
     from accounts.models import Municipality
+    from atlas_data.models import Indicator
 
     municipality = Municipality.objects.filter(slug=SLUG).first()
     if municipality is None:
@@ -367,6 +368,8 @@ def remove_municipality() -> None:
     remove_values(municipality)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM atlas_data_area WHERE municipality_id = %s", [municipality.pk])
+    # Topics protect their indicators' municipality: the indicators go first.
+    Indicator.objects.filter(municipality=municipality).delete()
     municipality.delete()
 
 

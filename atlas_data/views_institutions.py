@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality
@@ -166,7 +167,7 @@ def _csv(comparison: Comparison | None) -> HttpResponse:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(
         [
-            _("Institution"),
+            pgettext("poi", "Institution"),
             _("Category"),
             _("Area"),
             _("Area key"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -31,7 +32,9 @@ CORRECTED_DAYS_AGO = 12
 def load_demo_citation(municipality: Municipality) -> None:
     indicator = Indicator.objects.get(municipality=municipality, catalogue_code=SHARE_U15)
     area = Area.objects.get(municipality=municipality, key=AREA_KEY)
-    now = timezone.now()
+    # Whole hours of a fixed time of day, so that loading the demo again the same day sets the
+    # same dates and leaves the rows as they were.
+    now = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     # Releases of the demo happened before the corrections, as in a real atlas.
     IndicatorRelease.objects.filter(indicator__municipality=municipality).update(
         released_at=now - timedelta(days=RELEASED_DAYS_AGO)
@@ -47,6 +50,8 @@ def load_demo_citation(municipality: Municipality) -> None:
             value=ours.new_value,
             numerator=ours.new_numerator,
             denominator=ours.new_denominator,
+            # The import's revert took a new version; taking the revert back returns it.
+            version=F("version") - 1,
         )
         last.delete()
     elif ours is None:
@@ -62,9 +67,11 @@ def load_demo_citation(municipality: Municipality) -> None:
             source_note=value.source_note,
             version=value.version,
         )
+    corrected_at = now - timedelta(days=CORRECTED_DAYS_AGO)
     ValueChange.objects.filter(pk=next(c.pk for c in changes if _is_correction(c))).update(
-        changed_at=now - timedelta(days=CORRECTED_DAYS_AGO)
+        changed_at=corrected_at
     )
+    Value.objects.filter(indicator=indicator, area=area, year=YEAR).update(updated=corrected_at)
     # update() sends no signals: cached atlas results must not outlive the new dates.
     atlas_cache.bump(municipality.pk)
 

@@ -17,6 +17,7 @@ import matplotlib
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from matplotlib.figure import Figure
@@ -238,7 +239,7 @@ def profile_texts(profile: InstitutionProfile) -> dict:
             ]
         ),
         "labels": {
-            "institution": _("Institution"),
+            "institution": pgettext("poi", "Institution"),
             "located": _("Lies in"),
             "indicators": _("Key indicators of the area"),
             "indicator": _("Indicator"),

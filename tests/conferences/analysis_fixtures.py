@@ -105,6 +105,10 @@ def store_shares(indicator: Indicator, year: int, values: dict[str, float]) -> N
         Value(indicator=indicator, area=areas[key], year=year, value=value)
         for key, value in values.items()
     )
+    # bulk_create sends no signal: tell the atlas cache, as the import services do.
+    from atlas_data import cache as atlas_cache
+
+    atlas_cache.bump(indicator.municipality_id)
 
 
 @pytest.fixture
@@ -146,3 +150,17 @@ def admin(vechta, member_of):
 def outsider(other_municipality, member_of):
     """A coordinator of another municipality."""
     return member_of(other_municipality, Role.COORDINATOR, username="fremd")
+
+
+def correct_values(values, **fields) -> None:
+    """A correction written straight into the table, as a database administrator would.
+
+    The atlas caches its computed numbers under a data version that every service and model save
+    replaces; a bulk UPDATE sends no signal, so the correction tells the cache as they do.
+    """
+    from atlas_data import cache as atlas_cache
+
+    municipalities = set(values.values_list("indicator__municipality_id", flat=True))
+    values.update(**fields)
+    for municipality_id in municipalities:
+        atlas_cache.bump(municipality_id)

@@ -18,7 +18,7 @@ from conferences.services_analysis import (
 )
 
 from .analysis_fixtures import *  # noqa: F403
-from .analysis_fixtures import NON_GERMAN, U15
+from .analysis_fixtures import NON_GERMAN, U15, correct_values
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +352,9 @@ def test_confirmed_detail_shows_the_drift_after_a_data_correction(
         urgent=[Area.objects.get(name="Vechta")],
         good=[],
     )
-    Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta").update(value=2.5)
+    correct_values(
+        Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta"), value=2.5
+    )
 
     html = (
         as_user(coordinator)

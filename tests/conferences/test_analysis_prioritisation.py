@@ -26,7 +26,7 @@ from conferences.services_analysis import (
 )
 
 from .analysis_fixtures import *  # noqa: F403
-from .analysis_fixtures import NON_GERMAN, U15
+from .analysis_fixtures import NON_GERMAN, U15, correct_values
 
 pytestmark = pytest.mark.django_db
 
@@ -269,8 +269,9 @@ def test_confirmed_snapshot_stays_when_the_data_change(prioritise, coordinator, 
     before = Prioritisation.objects.get(pk=prioritisation.pk).snapshot
 
     # A correction of the data: Vechta's share of non-German children was 2,50 %, not 6,98 %.
-    Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta", year=2013).update(
-        value=2.5
+    correct_values(
+        Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta", year=2013),
+        value=2.5,
     )
 
     stored = Prioritisation.objects.get(pk=prioritisation.pk)
@@ -284,8 +285,9 @@ def test_drift_shows_what_todays_data_would_give(prioritise, coordinator, share)
     confirm_prioritisation(
         user=coordinator, prioritisation=prioritisation, urgent=areas("Vechta"), good=[]
     )
-    Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta", year=2013).update(
-        value=2.5
+    correct_values(
+        Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta", year=2013),
+        value=2.5,
     )
 
     drift = {
@@ -308,8 +310,9 @@ def test_no_drift_while_the_data_stay(prioritise, coordinator):
 
 def test_recompute_before_confirmation_uses_the_new_data(prioritise, coordinator, share):
     prioritisation = prioritise()
-    Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta", year=2013).update(
-        value=2.5
+    correct_values(
+        Value.objects.filter(indicator=share(NON_GERMAN), area__name="Vechta", year=2013),
+        value=2.5,
     )
 
     recompute_prioritisation(user=coordinator, prioritisation=prioritisation)

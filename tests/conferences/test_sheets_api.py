@@ -215,7 +215,7 @@ def test_catalogue_list_shows_defaults_and_own_copies(municipality, coordinator,
     listing = client.get(url("api-catalogues", municipality.slug)).json()
 
     assert copied.status_code == 201 and copied.json()["municipality"] == municipality.slug
-    assert len(listing) == 5
+    assert len(listing) == 6  # five shipped catalogues (incl. Knackpunkte) and the copy
     assert {c["section_count"] for c in listing if c["kind"] == "vorphase"} == {7}
 
 

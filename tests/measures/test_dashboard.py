@@ -639,6 +639,8 @@ def test_the_number_of_queries_does_not_grow_with_goals_and_measures(client, wor
     small_api, _ = _queries(api(), API, query)
 
     _grow(world, 2, 6)
+    # The first request after a data change fills the atlas cache once; compare warm requests.
+    page_client.get(PAGE, query)
     large_page, response = _queries(page_client, PAGE, query)
     board = response.context["board"]
     assert len(board.goal_rows) == 8 and board.measure_count == 8

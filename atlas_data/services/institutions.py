@@ -270,6 +270,7 @@ def set_institution_value(
     current = (
         InstitutionValue.objects.select_for_update()
         .filter(indicator=indicator, poi=poi, year=year)
+        .order_by("pk")  # the default ordering joins nullable rows PostgreSQL cannot lock
         .first()
     )
     if current is None:
@@ -310,6 +311,7 @@ def remove_institution_value(
     current = (
         InstitutionValue.objects.select_for_update()
         .filter(indicator=indicator, poi=poi, year=year)
+        .order_by("pk")  # the default ordering joins nullable rows PostgreSQL cannot lock
         .first()
     )
     if current is None:
@@ -831,11 +833,13 @@ def _may_edit(user, indicator: Indicator) -> bool:
 def _write_rows(rows: list[_Row], *, user, result: ImportResult) -> None:
     existing = {
         (row.indicator_id, row.poi_id, row.year): row
-        for row in InstitutionValue.objects.select_for_update().filter(
+        for row in InstitutionValue.objects.select_for_update()
+        .filter(
             indicator_id__in={r.indicator.pk for r in rows},
             poi_id__in={r.poi.pk for r in rows},
             year__in={r.year for r in rows},
         )
+        .order_by("pk")  # the default ordering joins nullable rows PostgreSQL cannot lock
     }
     new, updated, removed = [], [], []
     for row in rows:

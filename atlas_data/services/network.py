@@ -31,9 +31,11 @@ def set_network_shared(*, user, indicator: Indicator, shared: bool) -> bool:
     # at once cannot both pass the check below.
     same_entry = {
         row.pk: row
-        for row in Indicator.objects.select_for_update().filter(
-            municipality_id=indicator.municipality_id, catalogue_code=indicator.catalogue_code
-        )
+        # Ordered by pk: the default ordering joins the (nullable) topic, which PostgreSQL
+        # cannot lock FOR UPDATE.
+        for row in Indicator.objects.select_for_update()
+        .filter(municipality_id=indicator.municipality_id, catalogue_code=indicator.catalogue_code)
+        .order_by("pk")
     }
     locked = same_entry.get(indicator.pk) or Indicator.objects.get(pk=indicator.pk)
     if shared:

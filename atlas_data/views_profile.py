@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality, file_reader
 
+from .citation import load_citations
 from .exports.profile import profile_texts, reference_text, render_docx, render_pdf, sparkline_svg
 from .models import Poi
 from .selectors_profile import InstitutionProfile, institution_profile
@@ -57,6 +58,12 @@ def _page(request, municipality, profile: InstitutionProfile, *, public: bool):
         {"row": row, "reference": reference_text(row), "sparkline": sparkline_svg(row.series)}
         for row in profile.indicators
     ]
+    citation_list = []
+    if public:  # every public view cites the released indicator years it shows
+        pairs = [(row.indicator, row.year) for row in profile.indicators if row.released]
+        citation_list = load_citations(municipality=municipality, pairs=pairs, base=request).listed(
+            (indicator.pk, year) for indicator, year in pairs
+        )
     return render(
         request,
         "atlas_data/poi_profile_public.html" if public else "atlas_data/poi_profile.html",
@@ -68,6 +75,7 @@ def _page(request, municipality, profile: InstitutionProfile, *, public: bool):
             "rows": rows,
             "texts": profile_texts(profile),
             "urls": urls,
+            "citation_list": citation_list,
         },
     )
 

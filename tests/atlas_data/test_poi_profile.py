@@ -297,6 +297,16 @@ def test_the_public_page_shows_released_indicator_years_only(vechta, client):
     assert "intern" not in html.lower().split("<main", 1)[1]
 
 
+def test_the_public_page_cites_the_released_indicator_years_it_shows(vechta, client):
+    poi = _poi(vechta, FAMILY_CENTRE)
+
+    html = client.get(page("public_poi_profile", slug="vechta", pk=poi.pk)).content.decode()
+
+    citation = html.split("Zitiervorschlag", 1)[1]
+    assert "Landkreis Vechta" in citation and "Freigegeben am" in citation
+    assert "/atlas/vechta/i/" in citation  # the permanent URL of an indicator year
+
+
 def test_the_internal_page_marks_unreleased_data(vechta, member_client):
     poi = _poi(vechta, FAMILY_CENTRE)
 

@@ -6,7 +6,7 @@ It is the area report's machinery seen from one institution: every area number c
 `selectors_explore.indicator_values_many`, i.e. `suppression.shown_values` over the whole tree
 of areas, and the change since the previous year is `selectors_report.change_between` of the
 numbers as shown, so it never uses a number the viewer may not see. The institution's own
-values pass `suppression.shown_values` too (each institution and year as a cell of its own).
+values come from `selectors_institutions.poi_series`: institutions are leaves of the same tree.
 A fixed number of queries, however many indicators, years and POIs there are.
 """
 

@@ -117,6 +117,7 @@
       keep.dataset.conflictKeep = "1";
       keep.textContent = form.dataset.textKeepMine;
       keep.addEventListener("click", function () {
+        window.clearTimeout(timers[fieldset.dataset.question]);
         setVersion(fieldset, body.version);
         clearConflict(fieldset);
         save(fieldset);
@@ -204,6 +205,9 @@
       if (!fieldset || !form.contains(fieldset)) { return; }
       var id = fieldset.dataset.question;
       window.clearTimeout(timers[id]);
+      // While a conflict is shown the member decides first: leaving the field (a click on
+      // "keep my answer" blurs it) must not send the old version again.
+      if (fieldset.querySelector("[data-conflict-live]")) { return; }
       timers[id] = window.setTimeout(function () { save(fieldset); }, delay);
     }
 

@@ -277,9 +277,7 @@ CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     # Results of the atlas (atlas_data/cache.py): shared by web and Celery workers, since an
     # import in a worker must outdate what the web processes cached. Files in var/ by default.
-    "atlas": env.cache_url(
-        "ATLAS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'atlas'}"
-    ),
+    "atlas": env.cache_url("ATLAS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'atlas'}"),
 }
 CACHES["atlas"].setdefault("TIMEOUT", 7 * 24 * 3600)
 CACHES["atlas"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)

@@ -8,10 +8,13 @@ that is rolled back, so writes of one example do not change the next.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -53,6 +56,17 @@ def coordinator_token(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+@contextmanager
+def _connections_kept():
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=5,
@@ -66,7 +80,10 @@ def test_the_api_answers_every_request_within_its_schema(case, coordinator_token
     # slug; ids stay random (mostly 404, which the schema documents).
     if "slug" in (case.path_parameters or {}):
         case.path_parameters["slug"] = "vechta"
-    with transaction.atomic():
+    # The WSGI app sends request_started/finished, whose close_old_connections would close the
+    # test's database connection (PostgreSQL keeps connections, CONN_MAX_AGE); Django's own test
+    # client switches it off the same way.
+    with transaction.atomic(), _connections_kept():
         response = case.call(
             app=APP,
             headers={

@@ -22,6 +22,9 @@ os.environ.setdefault("ATLAS_CACHE_URL", "locmemcache://atlas")
 # Tasks run eagerly in every suite; the services suite's worker fixture switches eager off for the
 # tests that prove a real worker on Redis runs them.
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# Warming the atlas cache after each write would run eagerly inside the tests' requests; the
+# tests of the warm-up switch it on themselves.
+os.environ.setdefault("ATLAS_WARM_UP", "false")
 
 # Browser tests skip with a note where chromium is missing; on CI (KECK_REQUIRE_BROWSER=1) and in
 # the services suite (KECK_SERVICES=1) such a skip fails the run instead.

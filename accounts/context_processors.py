@@ -1,6 +1,6 @@
 """Template context: the current municipality and the user's other municipalities."""
 
-from .permissions import Action, actions_of, member_municipalities
+from .permissions import Action, actions_of, member_municipality_list
 
 
 def municipality(request):
@@ -12,7 +12,7 @@ def municipality(request):
     allowed = actions_of(user, current) if current is not None else frozenset()
     return {
         "current_municipality": current,
-        "member_municipalities": member_municipalities(user),
+        "member_municipalities": member_municipality_list(user),
         "current_actions": {action.value for action in allowed},
         "Action": Action,
     }

@@ -11,7 +11,7 @@ from django.views.defaults import permission_denied
 
 from . import services
 from .models import Municipality
-from .permissions import member_municipalities, support_grant_for, support_grants
+from .permissions import member_municipality_list, support_grant_for, support_grants
 
 SESSION_KEY = "keck_municipality"
 
@@ -21,7 +21,7 @@ def current_municipality(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    municipalities = list(member_municipalities(user))
+    municipalities = member_municipality_list(user)
     chosen = request.session.get(SESSION_KEY)
     for municipality in municipalities:
         if municipality.slug == chosen:

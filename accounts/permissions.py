@@ -96,15 +96,18 @@ TOPIC_SCOPED_ACTIONS = frozenset({Action.EDIT_ATLAS_DATA, Action.RELEASE_ATLAS_D
 
 _CACHE_ATTR = "_keck_memberships"
 _GRANTS_ATTR = "_keck_support_grants"
+_MUNICIPALITIES_ATTR = "_keck_member_municipalities"
 
 
 def _memberships(user) -> dict[int, Membership]:
-    """The user's memberships by municipality id, cached on the user object per request."""
+    """The user's memberships by municipality id (ordered by the municipality's name, each with
+    its municipality), cached on the user object per request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = {m.municipality_id: m for m in Membership.objects.filter(user=user)}
+        memberships = Membership.objects.filter(user=user).select_related("municipality")
+        cached = {m.municipality_id: m for m in memberships.order_by("municipality__name")}
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -135,7 +138,7 @@ def support_grant_for(user, municipality: Municipality | None) -> SupportGrant |
 def forget_cached_memberships(user) -> None:
     """Call after changing a user's memberships or support grants within the same request or
     test."""
-    for attr in (_CACHE_ATTR, _GRANTS_ATTR):
+    for attr in (_CACHE_ATTR, _GRANTS_ATTR, _MUNICIPALITIES_ATTR):
         if user is not None and hasattr(user, attr):
             delattr(user, attr)
 
@@ -282,6 +285,23 @@ def member_municipalities(user) -> QuerySet:
     grant in force (for the municipality switcher and the current municipality)."""
     ids = set(_memberships(user)) | set(support_grants(user))
     return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+def member_municipality_list(user) -> list[Municipality]:
+    """`member_municipalities` as a list, once per request: the middleware (current
+    municipality), the switcher and the menu's checks of every page ask for it. Members get it
+    from their cached memberships without a query; an operator with support grants in force
+    costs one query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, _MUNICIPALITIES_ATTR, None)
+    if cached is None:
+        if support_grants(user):
+            cached = list(member_municipalities(user))
+        else:
+            cached = [membership.municipality for membership in _memberships(user).values()]
+        setattr(user, _MUNICIPALITIES_ATTR, cached)
+    return cached
 
 
 def validate_roles(roles: Iterable[str]) -> list[str]:

@@ -20,7 +20,7 @@ from . import services, tasks
 from .forms import AddMemberForm, MemberRolesForm, MunicipalitySettingsForm, SupportGrantForm
 from .middleware import SESSION_KEY
 from .models import Membership, SupportGrant
-from .permissions import Action, can, member_municipalities, require
+from .permissions import Action, can, member_municipalities, member_municipality_list, require
 from .selectors import (
     locked_out_usernames,
     members_of,
@@ -286,7 +286,7 @@ def _may_administer(user) -> bool:
         return True
     return any(
         can(user, Action.MANAGE_MEMBERS, municipality)
-        for municipality in member_municipalities(user)
+        for municipality in member_municipality_list(user)
     )
 
 

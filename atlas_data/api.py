@@ -32,7 +32,7 @@ from . import cache as atlas_cache
 from . import selectors, selectors_explore
 from .api_citation import CitationSerializer, citation_data, corrected_on
 from .citation import load_citations
-from .models import Indicator, SpatialLevel
+from .models import Indicator, PoiCategory, SpatialLevel
 from .selectors_exports import ExportError, parse_ids
 from .suppression import STATUS_MISSING, STATUS_OK, STATUS_SUPPRESSED
 
@@ -274,11 +274,21 @@ class ReferenceKindField(serializers.CharField):
     pass
 
 
+class PoiCategoryBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     topic = TopicSerializer(allow_null=True)
     valid_levels = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     years = serializers.SerializerMethodField(help_text="Years with values the caller may see.")
     released_years = serializers.SerializerMethodField()
+    institution_category = serializers.SerializerMethodField(
+        help_text="Values per institution: the POI category whose institutions report the "
+        "values (null: every category, or values per area)"
+    )
 
     class Meta:
         model = Indicator
@@ -307,9 +317,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "relevant_for",
             "catalogue_code",
             "network_shared",
+            "observation_unit",
+            "institution_category",
             "years",
             "released_years",
         ]
+
+    @extend_schema_field(PoiCategoryBriefSerializer(allow_null=True))
+    def get_institution_category(self, indicator) -> dict | None:
+        category = self.context.get("categories", {}).get(indicator.institution_category_id)
+        return PoiCategoryBriefSerializer(category).data if category else None
 
     def get_years(self, indicator) -> list[int]:
         return self.context["years"][indicator.pk].years
@@ -337,7 +354,14 @@ class IndicatorList(APIView):
         years = selectors.indicator_years(
             user=request.user, municipality=municipality, indicators=indicators
         )
-        return Response(IndicatorSerializer(indicators, many=True, context={"years": years}).data)
+        # One query, and only where an indicator names the category of its institutions.
+        wanted = {i.institution_category_id for i in indicators} - {None}
+        categories = {c.pk: c for c in PoiCategory.objects.filter(pk__in=wanted)} if wanted else {}
+        return Response(
+            IndicatorSerializer(
+                indicators, many=True, context={"years": years, "categories": categories}
+            ).data
+        )
 
 
 # --- values --------------------------------------------------------------------------------

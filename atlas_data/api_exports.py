@@ -26,7 +26,7 @@ from .classification import (
     ClassificationError,
     parse_breaks,
 )
-from .exports import GRAPHIC_FORMATS, TABLE_FORMATS
+from .exports import GRAPHIC_FORMATS, TABLE_FORMATS, file_response
 from .exports.charts import render_chart
 from .exports.maps import render_map
 from .exports.tables import NUMBER_FORMATS, render_csv, render_xlsx
@@ -46,14 +46,7 @@ class FilesWhateverAccepted(BaseContentNegotiation):
 def _file(
     content: bytes, *, content_type: str, filename: str, cited: list | None = None
 ) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Files of internal data must not sit in shared caches.
-    response["Cache-Control"] = "private, no-store"
-    if cited:
-        # RFC 8574: where to cite what the file holds, for tools that read headers.
-        response["Link"] = ", ".join(f'<{citation.url}>; rel="cite-as"' for citation in cited)
-    return response
+    return file_response(content, content_type=content_type, filename=filename, cited=cited or ())
 
 
 def _citations(request, municipality, pairs) -> Citations:

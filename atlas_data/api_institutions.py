@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated, ValidationError
@@ -22,7 +23,9 @@ from accounts.permissions import Action, can, require
 
 from . import selectors, selectors_institutions
 from .api import IndicatorBriefSerializer, LevelBriefSerializer, municipality_for_request
+from .api_citation import CitationSerializer, citation_data
 from .api_imports import ProblemSerializer
+from .citation import load_citations
 from .models import Indicator
 from .services.errors import ImportProblems
 from .services.institutions import import_uploaded_institution_values
@@ -87,17 +90,38 @@ class InstitutionShownFields(serializers.Serializer):
     )
 
 
+def _iso_day(moment) -> str | None:
+    return timezone.localdate(moment).isoformat() if moment else None
+
+
 class InstitutionValueSerializer(InstitutionShownFields):
     poi = serializers.IntegerField(source="poi.pk")
     poi_name = serializers.CharField(source="poi.name")
     category = serializers.CharField(source="poi.category.code")
     year = serializers.IntegerField()
+    corrected_on = serializers.SerializerMethodField(
+        help_text="the latest change of this value after its release"
+    )
+    citation = serializers.SerializerMethodField()
+
+    def get_corrected_on(self, row) -> str | None:
+        citations = self.context["citations"]
+        return _iso_day(citations.corrected_poi(self.context["indicator"], row.year, row.poi.pk))
+
+    @extend_schema_field(
+        CitationSerializer(
+            allow_null=True, help_text="How to cite the indicator year; null while not released"
+        )
+    )
+    def get_citation(self, row) -> dict | None:
+        return citation_data(self.context["citations"], self.context["indicator"], row.year)
 
 
 class InstitutionValueList(APIView):
     """The values of one institution-level indicator for every institution the caller may see
     (the public: released years of released POIs), filtered by year and POI. Small groups and
     values that the area roll-up would reveal are `k. A.` (primary and secondary suppression).
+    Each row carries the `citation` of its released indicator year (null while not released).
     """
 
     @extend_schema(
@@ -133,7 +157,14 @@ class InstitutionValueList(APIView):
             years=None if year is None else [year],
             poi=poi,
         )
-        return Response(InstitutionValueSerializer(rows, many=True).data)
+        citations = load_citations(
+            municipality=municipality,
+            pairs=[(indicator, year) for year in sorted({row.year for row in rows})],
+            base=request,
+            institutions=True,
+        )
+        context = {"citations": citations, "indicator": indicator.pk}
+        return Response(InstitutionValueSerializer(rows, many=True, context=context).data)
 
 
 class InstitutionYearSerializer(serializers.Serializer):
@@ -141,6 +172,31 @@ class InstitutionYearSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True, help_text="null when suppressed or missing")
     display = serializers.CharField()
     status = serializers.ChoiceField(choices=_STATUSES)
+    corrected_on = serializers.DateField(
+        allow_null=True, help_text="the latest change of this value after its release"
+    )
+    citation = CitationSerializer(
+        allow_null=True, help_text="How to cite this indicator year; null while not released"
+    )
+
+
+def institution_points(series, citations, poi_id: int) -> list[dict]:
+    """The years of one institution's series with the citation of each released year and the
+    date of a change after the release (shared by the popup's values and the profile)."""
+    points = []
+    for year, shown in series.points:
+        moment = citations.corrected_poi(series.indicator.pk, year, poi_id)
+        points.append(
+            {
+                "year": year,
+                "value": shown.value,
+                "display": shown.display,
+                "status": shown.status,
+                "corrected_on": _iso_day(moment),
+                "citation": citation_data(citations, series.indicator.pk, year),
+            }
+        )
+    return points
 
 
 class PoiValueSeriesSerializer(serializers.Serializer):
@@ -151,15 +207,14 @@ class PoiValueSeriesSerializer(serializers.Serializer):
 
     @extend_schema_field(InstitutionYearSerializer(many=True))
     def get_points(self, series) -> list[dict]:
-        return [
-            {"year": year, "value": shown.value, "display": shown.display, "status": shown.status}
-            for year, shown in series.points
-        ]
+        return institution_points(series, self.context["citations"], self.context["poi"])
 
 
 class PoiValues(APIView):
     """One institution's values of every institution-level indicator over the years, as the
-    POI popup shows them (suppressed years are gaps)."""
+    POI popup shows them (suppressed years are gaps). Each released year carries its
+    `citation` (null while not released) and `corrected_on` where the value was changed after
+    the release."""
 
     @extend_schema(parameters=[_PUBLIC], responses=PoiValueSeriesSerializer(many=True))
     def get(self, request, slug, pk):
@@ -173,7 +228,14 @@ class PoiValues(APIView):
         if poi is None:
             raise Http404
         series = selectors_institutions.poi_series(user=user, municipality=municipality, poi=poi)
-        return Response(PoiValueSeriesSerializer(series, many=True).data)
+        citations = load_citations(
+            municipality=municipality,
+            pairs=[(entry.indicator, year) for entry in series for year, _shown in entry.points],
+            base=request,
+            institutions=True,
+        )
+        context = {"citations": citations, "poi": poi.pk}
+        return Response(PoiValueSeriesSerializer(series, many=True, context=context).data)
 
 
 class InstitutionImportSerializer(serializers.Serializer):
@@ -270,6 +332,26 @@ class InstitutionComparisonPointSerializer(serializers.Serializer):
     plotted = serializers.BooleanField(
         help_text="false where the institution or its area is `k. A.` or has no value"
     )
+    corrected_on = serializers.SerializerMethodField(
+        help_text="the latest change of the institution's value (y) after its release"
+    )
+    area_corrected_on = serializers.SerializerMethodField(
+        help_text="the latest change of the area's value (x) after its release"
+    )
+
+    def get_corrected_on(self, point) -> str | None:
+        comparison, citations = self.context["comparison"], self.context["citations"]
+        return _iso_day(
+            citations.corrected_poi(comparison.indicator.pk, comparison.year, point.poi.pk)
+        )
+
+    def get_area_corrected_on(self, point) -> str | None:
+        if point.area is None:
+            return None
+        comparison, citations = self.context["comparison"], self.context["citations"]
+        return _iso_day(
+            citations.corrected(comparison.area_indicator.pk, comparison.area_year, point.area.pk)
+        )
 
 
 class InstitutionComparisonSerializer(serializers.Serializer):
@@ -284,6 +366,28 @@ class InstitutionComparisonSerializer(serializers.Serializer):
     left_out_suppressed = serializers.IntegerField()
     left_out_other = serializers.IntegerField()
     points = InstitutionComparisonPointSerializer(many=True)
+    citation = serializers.SerializerMethodField()
+    area_citation = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        CitationSerializer(
+            allow_null=True,
+            help_text="How to cite the institution values' year (y); null while not released",
+        )
+    )
+    def get_citation(self, comparison) -> dict | None:
+        return citation_data(self.context["citations"], comparison.indicator.pk, comparison.year)
+
+    @extend_schema_field(
+        CitationSerializer(
+            allow_null=True,
+            help_text="How to cite the area values' year (x); null while not released",
+        )
+    )
+    def get_area_citation(self, comparison) -> dict | None:
+        return citation_data(
+            self.context["citations"], comparison.area_indicator.pk, comparison.area_year
+        )
 
 
 def comparison_from_query(request, municipality, user):
@@ -322,7 +426,8 @@ def comparison_from_query(request, municipality, user):
 class InstitutionComparison(APIView):
     """Institutions compared with the social data of the area they lie in: per institution its
     value of an institution-level indicator (y) and its area's value of an area indicator (x)
-    on a level. Suppressed institutions and areas are not plotted but counted."""
+    on a level. Suppressed institutions and areas are not plotted but counted. Both indicator
+    years carry their `citation` (null while not released)."""
 
     @extend_schema(
         parameters=[
@@ -342,8 +447,14 @@ class InstitutionComparison(APIView):
     def get(self, request, slug):
         municipality = municipality_for_request(request, slug)
         result = comparison_from_query(request, municipality, _viewer(request))
-        data = InstitutionComparisonSerializer(result).data
-        return Response(data)
+        citations = load_citations(
+            municipality=municipality,
+            pairs=[(result.indicator, result.year), (result.area_indicator, result.area_year)],
+            base=request,
+            institutions=True,
+        )
+        context = {"citations": citations, "comparison": result}
+        return Response(InstitutionComparisonSerializer(result, context=context).data)
 
 
 urlpatterns = [

@@ -6,8 +6,8 @@ admins). Thin: reads through `selectors_network`, the write through `services.ne
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import path
-from drf_spectacular.utils import extend_schema
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from . import selectors, selectors_network
 from .api import internal_municipality_for_request
+from .api_citation import CitationSerializer
 from .models import Indicator
 from .services.errors import AtlasError
 from .services.network import set_network_shared
@@ -24,6 +25,12 @@ from .suppression import STATUS_MISSING, STATUS_OK, STATUS_SUPPRESSED
 class NetworkMunicipalityBriefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
+    atlas_url = serializers.SerializerMethodField(help_text="The municipality's public atlas")
+
+    def get_atlas_url(self, municipality) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("public_atlas", kwargs={"slug": municipality.slug})
+        )
 
 
 class NetworkEntrySerializer(serializers.Serializer):
@@ -61,9 +68,20 @@ class NetworkYearValueSerializer(serializers.Serializer):
     released_at = serializers.DateTimeField(
         allow_null=True, help_text="null: the municipality has not released this year"
     )
+    citation = serializers.SerializerMethodField()
 
     def get_origin(self, cell) -> str | None:
         return None if cell.shown.status == STATUS_MISSING else cell.shown.origin
+
+    @extend_schema_field(
+        CitationSerializer(
+            allow_null=True,
+            help_text="How to cite the municipality's release of this year; null while not "
+            "released",
+        )
+    )
+    def get_citation(self, cell) -> dict | None:
+        return cell.citation.as_dict() if cell.citation else None
 
 
 class NetworkDifferenceSerializer(serializers.Serializer):
@@ -131,7 +149,7 @@ class NetworkEntryDetail(APIView):
 
     @extend_schema(responses=NetworkComparisonSerializer)
     def get(self, request, code):
-        comparison = selectors_network.network_comparison(code=code)
+        comparison = selectors_network.network_comparison(code=code, base=request)
         if comparison is None:
             raise Http404
         return Response(NetworkComparisonSerializer(comparison, context={"request": request}).data)

@@ -1,19 +1,24 @@
 """API of the institution profile (Sozialraumprofil) of a POI: the same data as the page, as
 JSON. Everyone who may see the atlas reads it (the public: released POIs and released indicator
-years only, also with `?public=true`); every number passes the suppression function. Thin:
+years only, also with `?public=true`); every number passes the suppression function, and every
+released indicator year shown carries its `citation` (atlas_data.citation). Thin:
 `selectors_profile.institution_profile` builds it."""
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .api import municipality_for_request
+from .api_citation import CitationSerializer, citation_data
+from .api_institutions import InstitutionYearSerializer, institution_points
 from .api_pois import _user
+from .citation import load_citations
+from .exports.profile import citation_pairs
 from .models import Indicator, Poi
 from .selectors_profile import institution_profile
 from .suppression import STATUS_MISSING, STATUS_OK, STATUS_SUPPRESSED
@@ -91,6 +96,15 @@ class ProfileIndicatorSerializer(serializers.Serializer):
     change_value = serializers.FloatField(source="change.value", allow_null=True)
     direction = serializers.CharField(help_text="up, down, flat or empty")
     assessment = serializers.CharField(help_text="better or worse by the polarity, or empty")
+    citation = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        CitationSerializer(
+            allow_null=True, help_text="How to cite the indicator's `year`; null while not released"
+        )
+    )
+    def get_citation(self, row) -> dict | None:
+        return citation_data(self.context.get("citations"), row.indicator.pk, row.year)
 
 
 class InstitutionSeriesSerializer(serializers.Serializer):
@@ -98,7 +112,11 @@ class InstitutionSeriesSerializer(serializers.Serializer):
     name = serializers.CharField(source="indicator.name")
     unit = serializers.CharField(source="indicator.unit")
     released = serializers.BooleanField()
-    points = YearShownSerializer(many=True)
+    points = serializers.SerializerMethodField()
+
+    @extend_schema_field(InstitutionYearSerializer(many=True))
+    def get_points(self, series) -> list[dict]:
+        return institution_points(series, self.context["citations"], self.context["poi"])
 
 
 class NearbyOfferSerializer(serializers.Serializer):
@@ -151,7 +169,15 @@ class PoiProfile(APIView):
             profile = institution_profile(user=_user(request), municipality=municipality, pk=pk)
         except Poi.DoesNotExist as exc:
             raise Http404 from exc
-        return Response(InstitutionProfileSerializer(profile).data)
+        # Every released indicator year the answer shows carries its citation (as the page).
+        citations = load_citations(
+            municipality=municipality,
+            pairs=citation_pairs(profile),
+            base=request,
+            institutions=True,
+        )
+        context = {"citations": citations, "poi": profile.poi.pk}
+        return Response(InstitutionProfileSerializer(profile, context=context).data)
 
 
 urlpatterns = [

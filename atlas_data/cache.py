@@ -15,24 +15,37 @@ signals below.
 cascade; such deletions are rare, stale numbers are not acceptable.)
 
 The cache alias `atlas` must be shared by every process that writes or reads (web workers and
-Celery workers): a file cache in var/ by default, Redis in larger set-ups (ATLAS_CACHE_URL).
+Celery workers): a file cache in var/ by default (keck/filecache.py), Redis in larger set-ups
+(ATLAS_CACHE_URL; with a policy that evicts only keys with a timeout, e.g. volatile-lru, as the
+versions have none). The versions live in the alias `atlas_versions` (a sibling directory of
+the file cache): a full cache culls entries at random, and the versions must not be among them.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 ALIAS = "atlas"
+VERSIONS_ALIAS = "atlas_versions"
+
+logger = logging.getLogger(__name__)
 
 
 def _cache():
     return caches[ALIAS]
+
+
+def _versions():
+    """Where the data versions are kept: never culled with the results (settings.py)."""
+    return caches[VERSIONS_ALIAS]
 
 
 def _version_key(municipality_id: int) -> str:
@@ -41,7 +54,7 @@ def _version_key(municipality_id: int) -> str:
 
 def data_version(municipality_id: int) -> str:
     """The current data version of a municipality (created on first use)."""
-    cache = _cache()
+    cache = _versions()
     key = _version_key(municipality_id)
     version = cache.get(key)
     if version is None:
@@ -53,7 +66,7 @@ def data_version(municipality_id: int) -> str:
 
 
 def _replace(municipality_id: int) -> None:
-    _cache().set(_version_key(municipality_id), uuid.uuid4().hex, timeout=None)
+    _versions().set(_version_key(municipality_id), uuid.uuid4().hex, timeout=None)
 
 
 def bump(municipality_id: int) -> None:
@@ -61,10 +74,12 @@ def bump(municipality_id: int) -> None:
 
     Replaced now and once more after the commit: a request running between the write and the
     commit reads the old rows and could store them under the token of the first replacement.
+    Once the change is committed, a background job fills the cache again (`warm_soon`).
     """
     _replace(municipality_id)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
+        warm_soon(municipality_id)
         return
     # Deleting many values sends a signal for each: one replacement after the commit is enough.
     pending = (
@@ -74,9 +89,35 @@ def bump(municipality_id: int) -> None:
 
         def replace_after_commit():
             _replace(municipality_id)
+            warm_soon(municipality_id)
 
         replace_after_commit.atlas_municipality = municipality_id
         transaction.on_commit(replace_after_commit)
+
+
+def warm_soon(municipality_id: int) -> None:
+    """Queue the job that computes the municipality's suppressed tables for its current data
+    version (`selectors.warm_values_tables`), once per version.
+
+    Called after the change is committed: a job started earlier could read the old rows. Many
+    writes in a row queue one job per version; a job whose version is outdated while it runs
+    stops, the newest one does the work. Off with ATLAS_WARM_UP=false (the test settings).
+    Warming only saves time, so a broker that cannot be reached loses nothing: the cache
+    fills on demand as before.
+    """
+    if not settings.ATLAS_WARM_UP:
+        return
+    version = data_version(municipality_id)
+    if not _cache().add(f"atlas:warm:{municipality_id}:{version}", 1, timeout=3600):
+        return
+    from .tasks import warm_atlas_cache
+
+    try:
+        warm_atlas_cache.apply_async(args=[municipality_id], retry=False)
+    except Exception:  # the broker is down: log, never fail the write that was committed
+        logger.warning(
+            "Could not queue the atlas warm-up of municipality %s", municipality_id, exc_info=True
+        )
 
 
 def key(municipality_id: int, version: str, *parts) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import Action, can
 from keck.locking import version_field
 
-from .models import Area, Bookmark, Indicator, SpatialLevel, Topic, Value
+from .models import Area, Bookmark, Indicator, PoiCategory, SpatialLevel, Topic, Value
 from .services.bookmarks import BookmarkError, state_query, validate_state
 from .services.indicators import METADATA_FIELDS
 from .services.release import MANDATORY_FIELDS
@@ -134,6 +134,10 @@ class _IndicatorFormBase(forms.Form):
                 field.widget.attrs["data-mandatory"] = "true"
         # Forms and clients that do not know the choice keep the atlas' usual case.
         self.fields["observation_unit"].required = False
+        self.fields["institution_category"].queryset = PoiCategory.objects.filter(
+            municipality=municipality
+        ).order_by("order", "name")
+        self.fields["institution_category"].empty_label = gettext_lazy("Every category")
 
     def clean_observation_unit(self):
         return self.cleaned_data.get("observation_unit") or Indicator.ObservationUnit.AREA

@@ -14,7 +14,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, can
 
 from . import selectors
-from .models import Indicator, SpatialLevel, Topic, Value
+from .models import Indicator, PoiCategory, SpatialLevel, Topic, Value
 from .selectors import IndicatorYears, Reference, ValuesTable
 from .suppression import STATUS_MISSING
 
@@ -137,6 +137,12 @@ def metadata_items(indicator: Indicator) -> list[MetadataItem]:
         ("valid_levels", ", ".join(level.name for level in indicator.valid_levels.all())),
         ("link", indicator.link),
     ]
+    if indicator.observation_unit == Indicator.ObservationUnit.INSTITUTION:
+        category = indicator.institution_category
+        items[1:1] = [
+            ("observation_unit", indicator.get_observation_unit_display()),
+            ("institution_category", category.name if category else _("every category")),
+        ]
     return [
         MetadataItem(name=name, label=label(name), value=value or "", is_link=name == "link")
         for name, value in items
@@ -167,7 +173,11 @@ def metadata_history(*, user, indicator: Indicator) -> list[HistoryEntry]:
     municipality = indicator.municipality
     topics = dict(Topic.objects.filter(municipality=municipality).values_list("pk", "name"))
     levels = dict(SpatialLevel.objects.filter(municipality=municipality).values_list("pk", "name"))
+    categories = dict(
+        PoiCategory.objects.filter(municipality=municipality).values_list("pk", "name")
+    )
     choices = {
+        "observation_unit": dict(Indicator.ObservationUnit.choices),
         "kind": dict(Indicator.Kind.choices),
         "polarity": dict(Indicator.Polarity.choices),
         "size_reference": dict(Indicator.SizeReference.choices),
@@ -178,6 +188,8 @@ def metadata_history(*, user, indicator: Indicator) -> list[HistoryEntry]:
             return "–"
         if field == "topic":
             return str(topics.get(value, value))
+        if field == "institution_category":
+            return str(categories.get(value, value))
         if field == "valid_levels":
             ids = [row.get("spatiallevel") for row in value if isinstance(row, dict)]
             return ", ".join(str(levels.get(pk, pk)) for pk in ids) or "–"

@@ -190,6 +190,21 @@ class Indicator(models.Model):
         choices=ObservationUnit.choices,
         default=ObservationUnit.AREA,
     )
+    # Which institutions report an institution-level indicator (e.g. Kita): values of POIs of
+    # another category are refused; meaningless for values per area.
+    institution_category = models.ForeignKey(
+        "PoiCategory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="institution_indicators",
+        verbose_name=_("category of the institutions"),
+        help_text=_(
+            "Only for values per institution: the category of points of interest that report "
+            "the values (e.g. Kita; its subcategories count too). Values of institutions of "
+            "other categories are refused. Empty: every category."
+        ),
+    )
     # Opt-in per indicator: released values are compared with other municipalities of the KECK
     # network that link the same starter catalogue entry.
     network_shared = models.BooleanField(
@@ -301,6 +316,26 @@ class ValueChange(models.Model):
     def cell_ref(self) -> str:
         """The value this change belongs to, as the history page names it."""
         return f"{self.indicator_id}-{self.area_id}-{self.year}"
+
+    @classmethod
+    def between(cls, *, indicator, area_id: int, year: int, before, after, user) -> "ValueChange":
+        """The (unsaved) change from the stored value `before` (None: there was none) to
+        `after` = (value, numerator, denominator, status) (None: the value is removed)."""
+        value, numerator, denominator, status = after if after is not None else (None,) * 3 + ("",)
+        return cls(
+            indicator=indicator,
+            area_id=area_id,
+            year=year,
+            old_value=before.value if before else None,
+            old_numerator=before.numerator if before else None,
+            old_denominator=before.denominator if before else None,
+            old_status=before.status if before else "",
+            new_value=value,
+            new_numerator=numerator,
+            new_denominator=denominator,
+            new_status=status,
+            changed_by=user,
+        )
 
 
 class IndicatorRelease(models.Model):

@@ -201,14 +201,92 @@ class _LevelPart:
     viewer_sees_suppressed: bool
 
 
+@dataclass(frozen=True)
+class _LargePart:
+    """The part of a large level (more than SMALL_LEVEL areas) as it is stored: all but the
+    rows, which are stored in pieces of neighbouring area ids, so that a report of three of
+    10,997 Gemeinden reads three small pieces instead of every row."""
+
+    order: list[int]  # area ids in the order of the rows
+    reference: Reference | None
+    parents: list[Reference]
+    viewer_sees_suppressed: bool
+
+
+PIECE = 256  # area ids per stored piece of a large level's rows
+
+
+def _piece_of(area_id: int) -> int:
+    return area_id // PIECE
+
+
+def _entries(key, pair, parts: dict[int, _LevelPart], large: set[int]) -> dict:
+    """Cache entries of the parts of one indicator year: large levels in pieces."""
+    entries = {}
+    for level_id, part in parts.items():
+        if level_id not in large:
+            entries[key(pair, level_id)] = part
+            continue
+        entries[key(pair, level_id)] = _LargePart(
+            [row.area_id for row in part.rows],
+            part.reference,
+            part.parents,
+            part.viewer_sees_suppressed,
+        )
+        pieces: dict[int, list[ValueRow]] = defaultdict(list)
+        for row in part.rows:
+            pieces[_piece_of(row.area_id)].append(row)
+        for piece, rows in pieces.items():
+            entries[key(pair, level_id, piece)] = rows
+    return entries
+
+
+def _read_parts(key, pairs, level_id, area_ids: set[int] | None) -> dict:
+    """The cached parts of `pairs` at one level (missing ones left out), large ones put
+    together from the pieces that hold `area_ids` (all pieces without them)."""
+    heads = dict(zip(pairs, _cached([key(pair, level_id) for pair in pairs]), strict=True))
+    wanted = {}
+    for pair, head in heads.items():
+        if isinstance(head, _LargePart):
+            ids = head.order if area_ids is None else [i for i in head.order if i in area_ids]
+            wanted[pair] = (head, ids, sorted({_piece_of(i) for i in ids}))
+    piece_keys = [key(pair, level_id, p) for pair, (_h, _i, ps) in wanted.items() for p in ps]
+    found = atlas_cache.get_many(piece_keys)
+    parts = {}
+    for pair, head in heads.items():
+        if head is None:
+            continue
+        if pair not in wanted:
+            parts[pair] = head
+            continue
+        head, ids, pieces = wanted[pair]
+        rows = {}
+        for piece in pieces:
+            stored = found.get(key(pair, level_id, piece))
+            if stored is None:  # a piece expired or was culled: compute the pair again
+                rows = None
+                break
+            rows.update((row.area_id, row) for row in stored)
+        if rows is not None:
+            parts[pair] = _LevelPart(
+                [rows[i] for i in ids], head.reference, head.parents, head.viewer_sees_suppressed
+            )
+    return parts
+
+
 def values_tables(
     *,
     user,
     items: list[tuple[Indicator, int]],
     level: SpatialLevel,
     released: dict[tuple[int, int], bool] | None = None,
+    area_ids: set[int] | None = None,
 ) -> list[ValuesTable]:
     """`values_table` of many (indicator, year) items of one municipality and level, in order.
+
+    With `area_ids`, the rows are those of these areas only (the reference and the parents
+    stay those of the whole level): a report of a few areas of a large level reads only
+    theirs from the cache.
 
     The suppressed tree of an indicator year is the same for every viewer of the same kind
     (public and members alike, or those who see suppressed values) until the municipality's
@@ -224,18 +302,12 @@ def values_tables(
     sees = check_access(user=user, municipality=municipality, pairs=pairs)
     version = atlas_cache.data_version(municipality.pk)
 
-    def key(pair, level_id):
-        return atlas_cache.key(municipality.pk, version, "table", *pair, level_id, int(sees))
-
-    parts = {
-        pair: part
-        for pair, part in zip(
-            pairs,
-            _cached([key(pair, level.pk) for pair in pairs]),
-            strict=True,
+    def key(pair, level_id, *piece):
+        return atlas_cache.key(
+            municipality.pk, version, "table", *pair, level_id, int(sees), *piece
         )
-        if part is not None
-    }
+
+    parts = _read_parts(key, pairs, level.pk, area_ids)
     missing = {pair for pair in pairs if pair not in parts}
     if missing:
         computed = compute_indicator_values(
@@ -246,10 +318,18 @@ def values_tables(
         )
         entries = {}
         for pair, data in computed.items():
-            for level_id, part in _level_parts(data, wanted=level.pk).items():
-                entries[key(pair, level_id)] = part
-                if level_id == level.pk:
-                    parts[pair] = part
+            level_parts = _level_parts(data, wanted={level.pk})
+            entries.update(_entries(key, pair, level_parts, _large_levels(data)))
+            part = level_parts.get(level.pk)
+            if part is not None and area_ids is not None:
+                part = _LevelPart(
+                    [row for row in part.rows if row.area_id in area_ids],
+                    part.reference,
+                    part.parents,
+                    part.viewer_sees_suppressed,
+                )
+            if part is not None:
+                parts[pair] = part
         atlas_cache.set_many(entries)
     if released is None:
         released_pairs = set(
@@ -290,8 +370,15 @@ def _cached(keys: list[str]) -> list:
 SMALL_LEVEL = 2_000
 
 
-def _level_parts(data, *, wanted: int) -> dict[int, _LevelPart]:
-    """Rows, reference and parents of the `wanted` level and of every small level of one
+def _large_levels(data) -> set[int]:
+    sizes: dict[int, int] = defaultdict(int)
+    for area in data.areas.values():
+        sizes[area.level_id] += 1
+    return {level_id for level_id, size in sizes.items() if size > SMALL_LEVEL}
+
+
+def _level_parts(data, *, wanted: set[int]) -> dict[int, _LevelPart]:
+    """Rows, reference and parents of the `wanted` levels and of every small level of one
     suppressed indicator year."""
     depths = {area.level_id: area.depth for area in data.areas.values()}
     sizes: dict[int, int] = defaultdict(int)
@@ -300,7 +387,7 @@ def _level_parts(data, *, wanted: int) -> dict[int, _LevelPart]:
     root = next((a for a in data.areas.values() if a.depth == 0), None)
     parts = {}
     for level_id, depth in depths.items():
-        if level_id != wanted and sizes[level_id] > SMALL_LEVEL:
+        if level_id not in wanted and sizes[level_id] > SMALL_LEVEL:
             continue
         rows_of_level = data.rows(level_id)
         rows = [
@@ -333,6 +420,85 @@ def _level_parts(data, *, wanted: int) -> dict[int, _LevelPart]:
                 )
         parts[level_id] = _LevelPart(rows, reference, parents, data.viewer_sees_suppressed)
     return parts
+
+
+# ---------------------------------------------------------------------------------------------
+# Warming the cache after a data change
+
+# Pairs computed together: the values of this many indicator years are in memory at once.
+WARM_CHUNK = 10
+# Large levels (> SMALL_LEVEL areas, e.g. 10,997 Gemeinden) are stored for the latest this many
+# years of each indicator only: those are what the map and the area report show first, and a
+# part of such a level takes megabytes.
+WARM_LARGE_LEVEL_YEARS = 2
+
+
+@dataclass(frozen=True)
+class WarmResult:
+    pairs: int  # indicator years computed and stored
+    entries: int  # level parts stored
+    outdated: bool  # the data changed meanwhile: stopped, a newer warm-up follows
+
+
+def warm_values_tables(*, municipality: Municipality) -> WarmResult:
+    """Compute and store what `values_tables` serves to the public and to members, for every
+    indicator year with values and every level, under the current data version.
+
+    Run in the background after data changed (atlas_data/cache.py `warm_soon`), so that the
+    first viewer after an import or a release finds the suppressed tables ready instead of
+    waiting for a pass over the whole tree of areas per indicator year. Stops as soon as the
+    data version changes (what it computed would be outdated); the write that changed it
+    schedules the next warm-up.
+    """
+    version = atlas_cache.data_version(municipality.pk)
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(municipality=municipality).order_by("pk")
+    }
+    levels = list(SpatialLevel.objects.filter(municipality=municipality).order_by("depth"))
+    if not levels:
+        return WarmResult(pairs=0, entries=0, outdated=False)
+    sizes = dict(
+        Area.objects.filter(municipality=municipality)
+        .values_list("level_id")
+        .annotate(n=Count("id"))
+        .values_list("level_id", "n")
+    )
+    large = {level.pk for level in levels if sizes.get(level.pk, 0) > SMALL_LEVEL}
+    years = _years_with_values(municipality)
+    pairs = sorted((pk, year) for pk, found in years.items() if pk in indicators for year in found)
+    latest = {pk: set(sorted(found)[-WARM_LARGE_LEVEL_YEARS:]) for pk, found in years.items()}
+
+    def key(pair, level_id, *piece):
+        return atlas_cache.key(municipality.pk, version, "table", *pair, level_id, 0, *piece)
+
+    stored = 0
+    done = 0
+    for start in range(0, len(pairs), WARM_CHUNK):
+        chunk = [
+            pair
+            for pair in pairs[start : start + WARM_CHUNK]
+            # The root level is stored with every computed pair: found, it was done already.
+            if _cached([key(pair, levels[0].pk)])[0] is None
+        ]
+        if not chunk:
+            continue
+        computed = compute_indicator_values(
+            municipality=municipality,
+            indicators=[indicators[pk] for pk, _year in chunk],
+            pairs=set(chunk),
+            sees=False,
+        )
+        if atlas_cache.data_version(municipality.pk) != version:
+            return WarmResult(pairs=done, entries=stored, outdated=True)
+        entries = {}
+        for pair, data in computed.items():
+            wanted = large if pair[1] in latest.get(pair[0], ()) else set()
+            entries.update(_entries(key, pair, _level_parts(data, wanted=wanted), large))
+        atlas_cache.set_many(entries)
+        stored += len(entries)
+        done += len(chunk)
+    return WarmResult(pairs=done, entries=stored, outdated=False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.translation import pgettext
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
@@ -35,7 +36,7 @@ def institution_indicators(*, user, municipality: Municipality) -> list[Indicato
     """Institution-level indicators the viewer may see (the public: those with a release)."""
     queryset = (
         Indicator.objects.filter(municipality=municipality, observation_unit=INSTITUTION)
-        .select_related("municipality", "topic")
+        .select_related("municipality", "topic", "institution_category")
         .order_by("topic__order", "topic__name", "name")
     )
     if is_internal(user, municipality):
@@ -252,6 +253,13 @@ class Comparison:
         return [point for point in self.points if point.plotted]
 
     @property
+    def institution_label(self) -> str:
+        """What the institutions are: the indicator's category of institutions (`Kita`), else
+        `Einrichtung`."""
+        category = self.indicator.institution_category
+        return category.name if category is not None else pgettext("poi", "Institution")
+
+    @property
     def left_out_suppressed(self) -> int:
         """Institutions left out because their value or their area's value is `k. A.`."""
         return sum(
@@ -295,6 +303,7 @@ class Comparison:
         return {
             "x_title": _axis_title(self.area_indicator, self.area_year),
             "y_title": _axis_title(self.indicator, self.year),
+            "institution_label": self.institution_label,
             "points": [
                 {
                     "x": p.area_value.value,

@@ -23,6 +23,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, can
 
 from .catalogue import ENTRIES_BY_CODE, TOPICS_BY_CODE, CatalogueEntry
+from .citation import Citation, load_citations
 from .models import Indicator, IndicatorRelease, SpatialLevel, Value
 from .selectors import values_tables
 from .suppression import STATUS_MISSING, Shown
@@ -157,6 +158,8 @@ class YearValue:
     year: int
     shown: Shown
     released_at: datetime | None
+    # How to cite the municipality's release of this year (None: not released, or no `base`).
+    citation: Citation | None = None
 
     @property
     def origin_label(self) -> str:
@@ -189,6 +192,15 @@ class NetworkMember:
     @property
     def released(self) -> list[YearValue]:
         return [value for value in self.values if value.released_at is not None]
+
+    @property
+    def citations(self) -> list[Citation]:
+        """One citation per released year shown: the municipality's own release."""
+        return [value.citation for value in self.values if value.citation is not None]
+
+    @property
+    def public_atlas_url(self) -> str:
+        return reverse("public_atlas", kwargs={"slug": self.municipality.slug})
 
     @property
     def measure(self) -> tuple[str, str, int]:
@@ -278,14 +290,16 @@ def differences(indicator: Indicator, entry: CatalogueEntry) -> list[Difference]
     return result
 
 
-def network_comparison(*, code: str) -> NetworkComparison | None:
+def network_comparison(*, code: str, base=None) -> NetworkComparison | None:
     """The released values of every municipality comparing `code`, or None when fewer than two
     municipalities take part (or the entry does not exist).
 
     Public: the same for every viewer, members included; nothing internal of any municipality.
+    With `base` (the request, or `https://host`) each released year carries the citation of
+    its municipality's release (atlas_data.citation), with the latest correction.
     Five queries, then per municipality the release check of `values_tables` and its cached
-    root-level tables (on a cache miss two more): the queries grow with the municipalities
-    compared, never with their areas, values or years.
+    root-level tables (on a cache miss two more) and, with `base`, one for its citations: the
+    queries grow with the municipalities compared, never with their areas, values or years.
     """
     entry = ENTRIES_BY_CODE.get(code)
     if entry is None:
@@ -314,6 +328,15 @@ def network_comparison(*, code: str) -> NetworkComparison | None:
     for indicator in indicators:
         released = releases[indicator.pk]
         shown = _root_values(indicator, sorted(released), roots.get(indicator.municipality_id))
+        citations = (
+            load_citations(
+                municipality=indicator.municipality,
+                pairs=[(indicator, year) for year in sorted(released)],
+                base=base,
+            )
+            if base is not None
+            else None
+        )
         members.append(
             NetworkMember(
                 municipality=indicator.municipality,
@@ -323,6 +346,7 @@ def network_comparison(*, code: str) -> NetworkComparison | None:
                         year=year,
                         shown=shown.get(year, NO_VALUE),
                         released_at=released.get(year),
+                        citation=citations.get(indicator.pk, year) if citations else None,
                     )
                     for year in years
                 ],

@@ -196,7 +196,7 @@ def area_report(
             continue
         earlier = [y for y in visible if y < year]
         wanted[indicator] = max(earlier) if earlier else None
-    tables = _tables(user, wanted, year, levels, years)
+    tables = _tables(user, wanted, year, levels, years, {area.pk for area in areas})
     for indicator, previous_year in wanted.items():
         current = _shown_by_area(tables, indicator, year, levels, reference_level)
         previous = (
@@ -258,16 +258,17 @@ class _Shown:
     sees: bool
 
 
-def _tables(user, wanted: dict, year: int, levels: dict, years) -> dict:
+def _tables(user, wanted: dict, year: int, levels: dict, years, area_ids: set[int]) -> dict:
     """Every table the report needs, per level in one `values_tables` call (a fixed number of
-    queries for all indicators), by (indicator id, year, level id)."""
+    queries for all indicators), by (indicator id, year, level id); rows of the report's areas
+    only."""
     items = [(indicator, year) for indicator in wanted]
     items += [(indicator, previous) for indicator, previous in wanted.items() if previous]
     released = {(i.pk, y): y in years[i.pk].released for i, y in items}
     tables = {}
     for level in levels.values():
         for table in selectors.values_tables(
-            user=user, items=items, level=level, released=released
+            user=user, items=items, level=level, released=released, area_ids=area_ids
         ):
             tables[(table.indicator.pk, table.year, level.pk)] = table
     return tables

@@ -166,28 +166,74 @@ def shown_values(
     unit: str = "",
     rate_base: float = 100,
     complement_ids: frozenset[int] = frozenset(),
-) -> dict[int, Shown]:
+) -> ShownValues:
     """What a viewer may see of every cell of one indicator and year (the whole tree of areas).
 
     `cells` maps area ids to cells (stored, computed or missing) whose `parent_id` links the
     tree. Data admins (`viewer_sees_suppressed`) get true values marked as suppressed; everyone
     else gets `k. A.` and no number. `complement_ids` are cells (institutions) whose shares are
     also hidden when denominator minus numerator is small.
+
+    Which cells are hidden is decided here, over the whole tree at once; the `Shown` of a cell
+    (with its German text) is made when it is first read, as most callers read one level only.
     """
     hidden = protect(
         cells, kind=kind, rules=rules, rate_base=rate_base, complement_ids=complement_ids
     )
-    result = {}
-    for area_id, cell in cells.items():
-        result[area_id] = _present(
-            cell,
-            hidden.get(area_id),
-            viewer_sees_suppressed=viewer_sees_suppressed,
-            decimals=decimals,
-            unit=unit,
-            kind=kind,
-        )
-    return result
+    return ShownValues(
+        cells,
+        hidden,
+        viewer_sees_suppressed=viewer_sees_suppressed,
+        decimals=decimals,
+        unit=unit,
+        kind=kind,
+    )
+
+
+class ShownValues(Mapping):
+    """Area id → `Shown` of one indicator and year, as `shown_values` decided it.
+
+    A read-only mapping whose entries are presented on first access: the decision (`hidden`)
+    is already made for every cell, only the German texts wait until someone reads them.
+    """
+
+    def __init__(self, cells, hidden, *, viewer_sees_suppressed, decimals, unit, kind):
+        self._cells = cells
+        self._hidden = hidden
+        self._options = {
+            "viewer_sees_suppressed": viewer_sees_suppressed,
+            "decimals": decimals,
+            "unit": unit,
+            "kind": kind,
+        }
+        self._made: dict[int, Shown] = {}
+        self._left_out: set[int] = set()
+
+    def __getitem__(self, area_id: int) -> Shown:
+        made = self._made.get(area_id)
+        if made is not None:
+            return made
+        if area_id in self._left_out:
+            raise KeyError(area_id)
+        made = _present(self._cells[area_id], self._hidden.get(area_id), **self._options)
+        self._made[area_id] = made
+        return made
+
+    def __iter__(self):
+        return (area_id for area_id in self._cells if area_id not in self._left_out)
+
+    def __len__(self) -> int:
+        return len(self._cells) - len(self._left_out)
+
+    def __contains__(self, area_id) -> bool:
+        return area_id in self._cells and area_id not in self._left_out
+
+    def pop(self, area_id: int) -> Shown:
+        """The entry of `area_id`, which the mapping then no longer holds."""
+        shown = self[area_id]
+        self._left_out.add(area_id)
+        self._made.pop(area_id, None)
+        return shown
 
 
 def protect(
@@ -258,18 +304,22 @@ class _Table:
 
     def __init__(self, cells: Mapping[int, Cell], *, kind: str, rate_base: float = 100):
         self.cells = cells
-        self.quantity = {area_id: _quantity(cell, kind) for area_id, cell in cells.items()}
-        self.parent = {area_id: cell.parent_id for area_id, cell in cells.items()}
+        self.quantity: dict[int, float | None] = {}
+        self.parent: dict[int, int | None] = {}
         # Areas without a value take part as known zeros: a computed total leaves them out and a
         # published total is assumed to contain nothing for them.
         self.members: dict[int, list[int]] = defaultdict(list)
         for area_id, cell in cells.items():
-            if cell.parent_id in cells and cell.status != MISSING:
+            self.quantity[area_id] = _quantity(cell, kind)
+            self.parent[area_id] = cell.parent_id
+            if cell.status != MISSING and cell.parent_id in cells:
                 self.members[cell.parent_id].append(area_id)
         if kind in (SHARE, RATE):
             self._derive_parent_numerators(rate_base)
         self.equation = {parent_id: self._has_equation(parent_id) for parent_id in self.members}
-        self.depth = {area_id: self._depth(area_id) for area_id in cells}
+        self.depth: dict[int, int] = {}
+        for area_id in cells:
+            self._depth(area_id)
         self.hidden: set[int] = set()
         self._memo: dict[tuple, bool] = {}
 
@@ -297,12 +347,16 @@ class _Table:
         )
 
     def _depth(self, area_id: int) -> int:
-        depth, current, seen = 0, self.parent[area_id], {area_id}
-        while current in self.cells and current not in seen:
-            seen.add(current)
-            depth += 1
+        """How many cells lie above `area_id` (remembered for the cells on the way up)."""
+        path, current = [], area_id
+        while current in self.cells and current not in self.depth and current not in path:
+            path.append(current)
             current = self.parent[current]
-        return depth
+        depth = self.depth.get(current, -1) if current in self.cells else -1
+        for cell_id in reversed(path):
+            depth += 1
+            self.depth[cell_id] = depth
+        return self.depth[area_id]
 
     # ---- the chain search ------------------------------------------------------------------
 
@@ -537,7 +591,7 @@ class IndicatorValues:
     indicator: Indicator
     year: int
     areas: dict[int, AreaInfo]
-    shown: dict[int, Shown]
+    shown: Mapping[int, Shown]
     viewer_sees_suppressed: bool
     # Institution-level indicators: what the viewer may see of each institution's value (POI id
     # -> Shown), decided in the same pass as the areas.

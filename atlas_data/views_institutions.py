@@ -14,12 +14,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality
 
 from . import selectors, selectors_institutions
+from .citation import Citations, german_date, load_citations
+from .exports import TABLE_FORMATS, file_response
 from .forms_institutions import InstitutionImportForm
 from .selectors_institutions import Comparison, ComparisonUnavailable
 from .services.errors import ImportProblems
@@ -129,6 +130,32 @@ def _query(context: dict) -> str:
     )
 
 
+def _citations(request, municipality: Municipality, comparison: Comparison | None) -> Citations:
+    """Citations of the two released indicator years compared (y and x) and their values
+    corrected after the release, institution values included."""
+    if comparison is None:
+        return Citations()
+    return load_citations(
+        municipality=municipality,
+        pairs=_cited_pairs(comparison),
+        base=request,
+        institutions=True,
+    )
+
+
+def _cited_pairs(comparison: Comparison) -> list[tuple]:
+    return [
+        (comparison.indicator, comparison.year),
+        (comparison.area_indicator, comparison.area_year),
+    ]
+
+
+def _listed(citations: Citations, comparison: Comparison | None) -> list:
+    if comparison is None:
+        return []
+    return citations.listed((indicator.pk, year) for indicator, year in _cited_pairs(comparison))
+
+
 @login_required
 def institution_compare(request):
     municipality = current_municipality(request)
@@ -151,23 +178,36 @@ def public_institution_compare(request, slug):
     if not can(None, Action.VIEW_PUBLIC, municipality):
         raise Http404
     context = _comparison_context(request, municipality, None)
+    # Every public view cites the released indicator years it shows.
+    citations = _citations(request, municipality, context["comparison"])
     return render(
         request,
         "atlas_data/institution_compare_public.html",
-        {**context, "municipality": municipality, "public": True, "query": _query(context)},
+        {
+            **context,
+            "municipality": municipality,
+            "public": True,
+            "query": _query(context),
+            "citations": citations,
+            "citation_list": _listed(citations, context["comparison"]),
+        },
     )
 
 
-def _csv(comparison: Comparison | None) -> HttpResponse:
+def _csv(request, municipality: Municipality, comparison: Comparison | None) -> HttpResponse:
+    """The comparison's table; after one empty line the notes block (values corrected after
+    their release, then the citation of each released indicator year), as the atlas's other
+    CSV files end (atlas_data.exports.tables)."""
     if comparison is None:
         raise Http404
+    citations = _citations(request, municipality, comparison)
     x_label = f"{comparison.area_indicator.name} {comparison.area_year}"
     y_label = f"{comparison.indicator.name} {comparison.year}"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(
         [
-            pgettext("poi", "Institution"),
+            comparison.institution_label,
             _("Category"),
             _("Area"),
             _("Area key"),
@@ -176,6 +216,7 @@ def _csv(comparison: Comparison | None) -> HttpResponse:
             _("In the chart"),
         ]
     )
+    notes = []
     for point in comparison.points:
         writer.writerow(
             [
@@ -188,24 +229,57 @@ def _csv(comparison: Comparison | None) -> HttpResponse:
                 _("yes") if point.plotted else _("no"),
             ]
         )
+        corrected = []
+        if point.area is not None:
+            moment = citations.corrected(
+                comparison.area_indicator.pk, comparison.area_year, point.area.pk
+            )
+            if moment is not None:
+                corrected.append(
+                    (point.area.key, point.area.name, comparison.area_indicator, moment)
+                )
+        moment = citations.corrected_poi(comparison.indicator.pk, comparison.year, point.poi.pk)
+        if moment is not None:
+            corrected.append((str(point.poi.pk), point.poi.name, comparison.indicator, moment))
+        notes += [
+            [
+                _("Corrected after the release"),
+                key,
+                name,
+                indicator.name,
+                _("corrected on %(date)s") % {"date": german_date(moment)},
+            ]
+            for key, name, indicator, moment in corrected
+        ]
+    cited = _listed(citations, comparison)
+    notes = list({tuple(note): note for note in notes}.values())
+    notes += [[_("How to cite"), citation.text] for citation in cited]
+    if notes:
+        writer.writerow([])
+        writer.writerows(notes)
     # With a byte order mark, so that Excel reads the umlauts.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"einrichtungen-{comparison.indicator.pk}-{comparison.year}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(
+        "\ufeff" + buffer.getvalue(),
+        content_type=TABLE_FORMATS["csv"],
+        filename=f"einrichtungen-{comparison.indicator.pk}-{comparison.year}.csv",
+        cited=cited,
+    )
 
 
 @login_required
 def institution_compare_csv(request):
     municipality = current_municipality(request)
-    return _csv(_comparison_context(request, municipality, request.user)["comparison"])
+    comparison = _comparison_context(request, municipality, request.user)["comparison"]
+    return _csv(request, municipality, comparison)
 
 
 def public_institution_compare_csv(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     if not can(None, Action.VIEW_PUBLIC, municipality):
         raise Http404
-    return _csv(_comparison_context(request, municipality, None)["comparison"])
+    return _csv(
+        request, municipality, _comparison_context(request, municipality, None)["comparison"]
+    )
 
 
 @login_required

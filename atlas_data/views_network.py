@@ -33,7 +33,7 @@ def network_home(request):
 @require_GET
 def network_entry(request, code: str):
     """One catalogue entry: each municipality's released value per year, table and chart."""
-    comparison = selectors_network.network_comparison(code=code)
+    comparison = selectors_network.network_comparison(code=code, base=request)
     if comparison is None:
         raise Http404
     return render(

@@ -15,8 +15,16 @@ from django.urls import reverse
 from accounts.models import Municipality
 from accounts.permissions import Action, can, current_municipality, file_reader
 
-from .citation import load_citations
-from .exports.profile import profile_texts, reference_text, render_docx, render_pdf, sparkline_svg
+from .citation import Citations, load_citations
+from .exports import file_response
+from .exports.profile import (
+    citation_pairs,
+    profile_texts,
+    reference_text,
+    render_docx,
+    render_pdf,
+    sparkline_svg,
+)
 from .models import Poi
 from .selectors_profile import InstitutionProfile, institution_profile
 
@@ -60,9 +68,8 @@ def _page(request, municipality, profile: InstitutionProfile, *, public: bool):
     ]
     citation_list = []
     if public:  # every public view cites the released indicator years it shows
-        pairs = [(row.indicator, row.year) for row in profile.indicators if row.released]
-        citation_list = load_citations(municipality=municipality, pairs=pairs, base=request).listed(
-            (indicator.pk, year) for indicator, year in pairs
+        citation_list = _citations(request, profile).listed(
+            (indicator.pk, year) for indicator, year in citation_pairs(profile)
         )
     return render(
         request,
@@ -80,15 +87,27 @@ def _page(request, municipality, profile: InstitutionProfile, *, public: bool):
     )
 
 
-def _file(profile: InstitutionProfile, *, fmt: str) -> HttpResponse:
+def _citations(request, profile: InstitutionProfile) -> Citations:
+    """Citations of the released indicator years the profile shows (institution values too)."""
+    return load_citations(
+        municipality=profile.municipality,
+        pairs=citation_pairs(profile),
+        base=request,
+        institutions=True,
+    )
+
+
+def _file(request, profile: InstitutionProfile, *, fmt: str) -> HttpResponse:
+    # Files cite the released indicator years they hold, internal files too (as the area
+    # report does); unreleased years are never cited.
+    citations = _citations(request, profile)
     if fmt == "pdf":
-        response = HttpResponse(render_pdf(profile), content_type="application/pdf")
+        content, content_type = render_pdf(profile, citations=citations), "application/pdf"
     else:
-        response = HttpResponse(render_docx(profile), content_type=DOCX_TYPE)
+        content, content_type = render_docx(profile, citations=citations), DOCX_TYPE
+    cited = citations.listed((indicator.pk, year) for indicator, year in citation_pairs(profile))
     name = f"sozialraumprofil-{profile.municipality.slug}-{profile.poi.pk}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(content, content_type=content_type, filename=name, cited=cited)
 
 
 @login_required
@@ -102,14 +121,14 @@ def poi_profile(request, pk: int):
 def poi_profile_docx(request, pk: int):
     municipality = current_municipality(request)
     reader = file_reader(request.user, municipality)
-    return _file(_profile(municipality, user=reader, pk=pk), fmt="docx")
+    return _file(request, _profile(municipality, user=reader, pk=pk), fmt="docx")
 
 
 @login_required
 def poi_profile_pdf(request, pk: int):
     municipality = current_municipality(request)
     reader = file_reader(request.user, municipality)
-    return _file(_profile(municipality, user=reader, pk=pk), fmt="pdf")
+    return _file(request, _profile(municipality, user=reader, pk=pk), fmt="pdf")
 
 
 # The public profile shows the public view, also to members who are logged in.
@@ -122,9 +141,9 @@ def public_poi_profile(request, slug, pk: int):
 
 def public_poi_profile_docx(request, slug, pk: int):
     municipality = _public_municipality(slug)
-    return _file(_profile(municipality, user=None, pk=pk), fmt="docx")
+    return _file(request, _profile(municipality, user=None, pk=pk), fmt="docx")
 
 
 def public_poi_profile_pdf(request, slug, pk: int):
     municipality = _public_municipality(slug)
-    return _file(_profile(municipality, user=None, pk=pk), fmt="pdf")
+    return _file(request, _profile(municipality, user=None, pk=pk), fmt="pdf")

@@ -12,7 +12,7 @@ from accounts.models import Municipality
 from accounts.permissions import Action, can
 
 from . import bookmark_selectors, indicator_selectors, selectors
-from .models import Area
+from .models import Area, Indicator
 
 
 def public_municipality(slug: str) -> Municipality:
@@ -91,6 +91,16 @@ def public_atlas(request, slug):
             ),
             "geometry_sources": geometry_sources,
             "explore_url": public_explore_url(municipality.slug),
+            # Released values per institution: the comparison of the institutions with their
+            # areas is worth a link.
+            "institutions_url": (
+                reverse("public_institution_compare", kwargs={"slug": municipality.slug})
+                if any(
+                    indicator.observation_unit == Indicator.ObservationUnit.INSTITUTION
+                    for indicator, _years in indicators
+                )
+                else None
+            ),
             "suppression_threshold": municipality.suppression_threshold,
             "suppress_zero": municipality.suppress_zero,
         },

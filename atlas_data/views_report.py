@@ -20,6 +20,7 @@ from accounts.permissions import Action, can, file_reader, require
 from . import cache as atlas_cache
 from . import selectors
 from .citation import load_citations
+from .exports import file_response
 from .exports.reports import reference_text, render_docx, render_pdf, report_texts
 from .selectors_report import MAX_AREAS, ReportError, area_report, parse_area_ids, report_years
 
@@ -130,17 +131,19 @@ def _file(request, municipality, *, user, fmt: str) -> HttpResponse:
             content = render_pdf(report, citations=citations)
         else:
             content = render_docx(report, citations=citations)
-        stored = (content, f"gebietsbericht-{municipality.slug}-{report.year}.{fmt}")
+        cited = citations.listed((indicator.pk, report.year) for indicator in report.indicators)
+        name = f"gebietsbericht-{municipality.slug}-{report.year}.{fmt}"
+        stored = (content, name, cited)
         atlas_cache.set_body(key, stored)
-    content, filename = stored
+    # A body stored before the citations were kept with it has none (it ages out with the day).
+    content, filename, *rest = stored
     if fmt == "pdf":
         content_type = "application/pdf"
     else:
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        content, content_type=content_type, filename=filename, cited=rest[0] if rest else ()
+    )
 
 
 @login_required

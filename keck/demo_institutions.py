@@ -22,14 +22,15 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import Municipality
 from atlas_data.catalogue import TOPICS_BY_CODE
-from atlas_data.models import Indicator, SpatialLevel, Topic
+from atlas_data.models import Indicator, PoiCategory, SpatialLevel, Topic
 from atlas_data.services import release
-from atlas_data.services.indicators import create_indicator
+from atlas_data.services.indicators import create_indicator, update_indicator
 from atlas_data.services.institutions import import_institution_values
 
 from .demo_atlas import SYNTHETIC
 
 NAME = "Anteil beobachteter Kinder mit starkem naturwissenschaftlichem Interesse"
+CATEGORY = "kita"  # the POI category that reports the values
 YEARS = (2013, 2014, 2015)
 RELEASED = (2014, 2015)
 SOURCE_NOTE = (
@@ -107,12 +108,16 @@ def load_demo_institutions(municipality: Municipality) -> Indicator:
 
 
 def _indicator(municipality: Municipality, user) -> Indicator:
+    # Only the Kitas report the observation; a value of another POI would be refused.
+    kitas = PoiCategory.objects.get(municipality=municipality, code=CATEGORY)
     existing = (
         Indicator.objects.filter(municipality=municipality, name=NAME)
-        .select_related("municipality", "topic")
+        .select_related("municipality", "topic", "institution_category")
         .first()
     )
     if existing is not None:
+        if existing.institution_category_id is None:  # a demo loaded before the field existed
+            update_indicator(user=user, indicator=existing, data={"institution_category": kitas})
         return existing
     spec = TOPICS_BY_CODE["bildung"]
     topic, _created = Topic.objects.get_or_create(
@@ -123,6 +128,6 @@ def _indicator(municipality: Municipality, user) -> Indicator:
     return create_indicator(
         user=user,
         municipality=municipality,
-        data={"name": NAME, "topic": topic, **METADATA},
+        data={"name": NAME, "topic": topic, "institution_category": kitas, **METADATA},
         valid_levels=SpatialLevel.objects.filter(municipality=municipality),
     )

@@ -122,7 +122,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = {"NAME": ""}
 else:
+    # Persistent connections: each thread of a web process keeps its connection for 60 s instead
+    # of opening one per request (a new PostgreSQL connection costs a process fork on the
+    # server, a few milliseconds). The health check (one `SELECT 1` on the first query of a
+    # request that reuses a connection) replaces a connection that PostgreSQL, a restart or a
+    # pooler closed in the meantime, instead of failing that request with a 500.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault(
+        "CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -273,6 +281,7 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="keck@localhost")
 
+LOCMEM_BACKEND = "django.core.cache.backends.locmem.LocMemCache"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     # Results of the atlas (atlas_data/cache.py): shared by web and Celery workers, since an
@@ -280,7 +289,26 @@ CACHES = {
     "atlas": env.cache_url("ATLAS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'atlas'}"),
 }
 CACHES["atlas"].setdefault("TIMEOUT", 7 * 24 * 3600)
-CACHES["atlas"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+# A national atlas stores about 5,000 tables per data version (atlas_data/selectors.py).
+CACHES["atlas"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
+if CACHES["atlas"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # The same files, without listing the directory on every write (keck/filecache.py).
+    CACHES["atlas"]["BACKEND"] = "keck.filecache.FileCache"
+# The data versions of the municipalities (atlas_data/cache.py) apart from the results: a full
+# cache culls entries at random, and a lost version would outdate every result at once (and
+# stop a warm-up that is running). Same kind of store, one entry per municipality.
+CACHES["atlas_versions"] = {
+    **CACHES["atlas"],
+    "LOCATION": (
+        f"{CACHES['atlas']['LOCATION']}-versions"
+        if CACHES["atlas"]["BACKEND"] in ("keck.filecache.FileCache", LOCMEM_BACKEND)
+        else CACHES["atlas"]["LOCATION"]
+    ),
+    "TIMEOUT": None,
+}
+# After a committed change of atlas data a Celery job computes the suppressed tables again, so
+# that the first viewer does not wait for them (atlas_data/cache.py `warm_soon`).
+ATLAS_WARM_UP = env.bool("ATLAS_WARM_UP", default=True)
 
 # Background jobs. With CELERY_BROKER_URL set (redis://…, amqp://…) real workers consume it.
 # Without one, an SQLite file in var/ serves as broker (kombu's SQLAlchemy transport) and

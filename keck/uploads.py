@@ -3,7 +3,8 @@ safety.
 
 A file's name says what it claims to be; its first bytes say what it is. Upload paths (atlas
 imports, POI imports, Word templates) call `check_upload` in their service before they store or
-read the file, so a refused file leaves nothing behind. Zip containers (Shapefile zips, .xlsx,
+read the file, so a refused file leaves nothing behind; imports that read a path take the upload
+through `checked_temporary_copy`. Zip containers (Shapefile zips, .xlsx,
 .docx) are opened only to read their directory: member names that could escape a folder, too
 many members, or an unpacked size or compression ratio of a zip bomb are refused before any
 reader unpacks them.
@@ -15,8 +16,10 @@ import codecs
 import json
 import re
 import stat
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -65,6 +68,23 @@ def check_upload(upload, *, allowed: Iterable[str], max_mb: int) -> None:
         _CONTENT_CHECKS[suffix](upload, name)
     finally:
         upload.seek(0)
+
+
+@contextmanager
+def checked_temporary_copy(
+    upload, *, allowed: Iterable[str], max_mb: int, prefix: str = "keck-upload-"
+) -> Iterator[Path]:
+    """`check_upload`, then the upload as a temporary file with its suffix (readers that want
+    a path: pandas, pyogrio), removed with its folder when the block ends. A refused file
+    raises `UploadRejected` before anything is written."""
+    check_upload(upload, allowed=allowed, max_mb=max_mb)
+    suffix = Path(getattr(upload, "name", "") or "").suffix.lower()
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        yield path
 
 
 def check_zip(source, *, name: str = "", required: tuple[str, ...] = ()) -> None:

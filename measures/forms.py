@@ -102,7 +102,8 @@ def _members(municipality: Municipality):
 
 
 def _areas(user, municipality: Municipality):
-    return areas_for(user=user, municipality=municipality)
+    # Choices name areas: their polygons (up to megabytes each) stay in the database.
+    return areas_for(user=user, municipality=municipality).defer("geometry", "web_geometry")
 
 
 def atlas_years(*, user, municipality: Municipality, indicators) -> list[tuple[int, int]]:
@@ -681,7 +682,8 @@ class MeasureFilterForm(forms.Form):
 
     def __init__(self, *args, user, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["conference"].queryset = _conferences(user, municipality)
+        # The choices show names only: no prefetch of each conference's areas.
+        self.fields["conference"].queryset = _conferences(user, municipality).prefetch_related(None)
         self.fields["area"].queryset = _areas(user, municipality)
         self.fields["field_of_action"].queryset = _fields_of_action(municipality)
         self.fields["status"].choices = (

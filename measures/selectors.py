@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 from accounts.permissions import Action, require
+from atlas_data.models import Area
 from atlas_data.selectors import indicator_years
 from atlas_data.selectors_explore import indicator_values_many
 from atlas_data.suppression import STATUS_OK, STATUS_SUPPRESSED
@@ -23,12 +24,19 @@ from .attainment import Attainment, Point, attainment
 from .models import Goal, ImpactHypothesis, Measure, MeasureUpdate, SubStep
 
 
+def _named_areas() -> QuerySet[Area]:
+    """Areas as goals and measures name them: without their polygons, which can be megabytes
+    per area and which no page of goals and measures draws."""
+    return Area.objects.defer("geometry", "web_geometry")
+
+
 def goals_for(*, user, municipality: Municipality) -> QuerySet[Goal]:
     """The goals of a municipality with what their pages and lists show, for members."""
     require(user, Action.VIEW_INTERNAL, municipality)
     return (
         Goal.objects.filter(municipality=municipality)
         .select_related(
+            "municipality",
             "conference",
             "parent",
             "field_of_action",
@@ -36,16 +44,20 @@ def goals_for(*, user, municipality: Municipality) -> QuerySet[Goal]:
             "measurement_area",
             "measurement_area__level",
         )
-        .prefetch_related("areas")
+        .prefetch_related(Prefetch("areas", queryset=_named_areas()))
     )
 
 
 def measures_for(*, user, municipality: Municipality) -> QuerySet[Measure]:
-    """The measures of a municipality with their sub-steps, goals and areas, for members."""
+    """The measures of a municipality with their sub-steps, goals and areas, for members.
+
+    A fixed number of queries for any number of measures (one per prefetched relation); the
+    municipality comes along, so that permission checks on a measure cost no query."""
     require(user, Action.VIEW_INTERNAL, municipality)
     return (
         Measure.objects.filter(municipality=municipality)
         .select_related(
+            "municipality",
             "conference",
             "field_of_action",
             "responsible_user",
@@ -54,13 +66,26 @@ def measures_for(*, user, municipality: Municipality) -> QuerySet[Measure]:
         )
         .prefetch_related(
             "goals",
-            "areas",
+            Prefetch("areas", queryset=_named_areas()),
             "supporters",
             Prefetch(
                 "substeps",
                 queryset=SubStep.objects.select_related("responsible_user", "responsible_member"),
             ),
         )
+    )
+
+
+def measure_for_update(*, user, municipality: Municipality, pk: int) -> Measure:
+    """One measure with what recording its progress reads (its municipality and sub-steps):
+    the timeline's POST needs neither goals, areas nor supporters. Measure.DoesNotExist
+    otherwise."""
+    require(user, Action.VIEW_INTERNAL, municipality)
+    return (
+        Measure.objects.filter(municipality=municipality)
+        .select_related("municipality", "responsible_member")
+        .prefetch_related("substeps")
+        .get(pk=pk)
     )
 
 

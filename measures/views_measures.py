@@ -91,7 +91,9 @@ def _filtered(measures, chosen: dict, *, user, today):
             | Q(substeps__responsible_user=user)
             | Q(substeps__responsible_member__user=user)
         )
-    return measures.distinct()
+    # Only the joins over areas and sub-steps repeat a measure; DISTINCT over every column of
+    # the measures (long texts) is the plan's most expensive query, so only then.
+    return measures.distinct() if "area" in chosen or chosen.get("mine") else measures
 
 
 def _goal_order(goals: list[Goal]) -> list[Goal]:
@@ -215,7 +217,11 @@ def measure_detail(request, pk: int):
 @require_POST
 @login_required
 def measure_add_update(request, pk: int):
-    measure = _measure(request, pk)
+    municipality = current_municipality(request)
+    try:
+        measure = selectors.measure_for_update(user=request.user, municipality=municipality, pk=pk)
+    except Measure.DoesNotExist as exc:
+        raise Http404 from exc
     require_measure_update(request.user, measure)
     form = UpdateForm(request.POST)
     if form.is_valid():
@@ -234,7 +240,8 @@ def measure_add_update(request, pk: int):
         else:
             messages.success(request, _("The progress was recorded."))
             return redirect(_detail_url(measure, "timeline"))
-    return _detail_page(request, measure, update_form=form)
+    # The page with the refused form shows the whole measure again.
+    return _detail_page(request, _measure(request, pk), update_form=form)
 
 
 @require_POST

@@ -174,7 +174,21 @@ def build() -> Document:
     write(line, "{{ source.indicator }}: ", bold=True, size=9)
     write(line, "{{ source.text }}", size=9)
     tag_paragraph(document, "{%p endfor %}")
+    citation_section(document, size=9)
     return document
+
+
+def citation_section(document, *, size: float, colour=None) -> None:
+    """`labels.citation` and one paragraph per line of `citations`, only where there are any
+    (released indicator years; unreleased data is never cited)."""
+    tag_paragraph(document, "{%p if citations %}")
+    document.add_paragraph("{{ labels.citation }}", style="Heading 2")
+    tag_paragraph(document, "{%p for citation in citations %}")
+    line = document.add_paragraph()
+    line.paragraph_format.space_after = Pt(2)
+    write(line, "{{ citation }}", size=size, colour=colour)
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p endif %}")
 
 
 # Column widths of the minutes' tables in cm (17 cm between the margins).
@@ -583,6 +597,7 @@ def build_institution_profile() -> Document:
     note.paragraph_format.space_after = Pt(0)
     write(note, "{{ note }}", size=7.5, colour=MUTED)
     tag_paragraph(document, "{%p endfor %}")
+    citation_section(document, size=7.5, colour=MUTED)
     return document
 
 

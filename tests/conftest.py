@@ -52,3 +52,4 @@ def fresh_atlas_cache():
     from django.core.cache import caches
 
     caches["atlas"].clear()
+    caches["atlas_versions"].clear()

@@ -12,6 +12,7 @@ from datetime import date
 
 import matplotlib
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -125,12 +126,20 @@ def unit_suffix(unit: str) -> str:
     return f" ({unit})" if unit else ""
 
 
-def save_figure(figure, fmt: str) -> bytes:
-    """The figure as PNG/JPG at print resolution, or as vector SVG/PDF with text kept as text."""
+def save_figure(figure, fmt: str, *, footer: str = "") -> bytes:
+    """The figure as PNG/JPG at print resolution, or as vector SVG/PDF with text kept as text.
+
+    In a PNG or JPG the footer (notes and citation) is pixels: `footer` stores the same text in
+    the file as well (PNG text chunk `Description`, JPEG comment), so that the citation can be
+    read and copied from the file."""
     buffer = io.BytesIO()
     options = {"format": fmt, "dpi": PRINT_DPI, "facecolor": "white"}
+    if fmt == "png" and footer:
+        options["metadata"] = {"Description": " ".join(footer.split())}
     if fmt == "jpg":
         options["pil_kwargs"] = {"quality": 92, "optimize": True}
+        if footer:
+            options["pil_kwargs"]["comment"] = " ".join(footer.split()).encode("utf-8")
     if fmt in ("svg", "pdf"):
         # No creation date: the same data gives the same file.
         options["metadata"] = {"Date": None} if fmt == "svg" else {"CreationDate": None}
@@ -160,3 +169,34 @@ def corrected_note(entries) -> str:
 def citation_lines(citations) -> list[str]:
     """`Zitiervorschlag: …` per citation (atlas_data.citation), for footers and notes."""
     return [_("How to cite: %(citation)s") % {"citation": c.text} for c in citations]
+
+
+def file_response(content, *, content_type: str, filename: str, cited=()) -> HttpResponse:
+    """A download: attachment, never in shared caches (files may hold internal data), and
+    `Link: <permanent URL>; rel="cite-as"` (RFC 8574) per released indicator year it cites."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    if cited:
+        response["Link"] = ", ".join(f'<{citation.url}>; rel="cite-as"' for citation in cited)
+    return response
+
+
+def build_pdf(document, story: list, *, footer: str, size: float, rise: float) -> None:
+    """Build a reportlab document with `footer` left and `Seite n` right on every page, in
+    grey at `size` pt, `rise` (in points) above the bottom edge."""
+    from reportlab.lib import colors
+
+    width = document.pagesize[0]
+
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", size)
+        canvas.setFillColor(colors.HexColor(MUTED))
+        canvas.drawString(doc.leftMargin, rise, footer)
+        canvas.drawRightString(
+            width - doc.rightMargin, rise, _("Page %(number)d") % {"number": doc.page}
+        )
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=draw, onLaterPages=draw)

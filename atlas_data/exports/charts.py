@@ -73,7 +73,7 @@ def render_chart(data: ChartData, *, fmt: str, citations: Citations | None = Non
         text = "\n".join(textwrap.fill(line, width=190) for line in lines if line)
         make_room_for_footer(figure, text, room=2)
         figure.text(0.03, 0.025, text, fontsize=7, color=MUTED, va="bottom", linespacing=1.4)
-        return save_figure(figure, fmt)
+        return save_figure(figure, fmt, footer=text)
 
 
 def _shown_tables(data: ChartData) -> list:

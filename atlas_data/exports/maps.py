@@ -95,8 +95,8 @@ def render_map(
         panel = figure.add_axes((0.66, 0.13, 0.32, 0.74))
         panel.set_axis_off()
         _legend(panel, data, classification, method)
-        _footer(figure, data, without_geometry, citations, corrected)
-        return save_figure(figure, fmt)
+        footer = _footer(figure, data, without_geometry, citations, corrected)
+        return save_figure(figure, fmt, footer=footer)
 
 
 def _header(figure, data: MapData) -> None:
@@ -324,7 +324,7 @@ def _below(axes, artist) -> float:
     return axes.transAxes.inverted().transform((0, extent.y0))[1]
 
 
-def _footer(figure, data: MapData, without_geometry: list[str], citations, corrected) -> None:
+def _footer(figure, data: MapData, without_geometry: list[str], citations, corrected) -> str:
     table = data.table
     names = {row.area_id: row.area_name for row in table.rows}
     lines = [
@@ -345,3 +345,4 @@ def _footer(figure, data: MapData, without_geometry: list[str], citations, corre
     # Only the map gives way: the legend panel's texts are stacked from its top.
     make_room_for_footer(figure, text, room=3, axes=figure.axes[:1])
     figure.text(0.03, 0.03, text, fontsize=7, color=MUTED, va="bottom", linespacing=1.4)
+    return text

@@ -30,9 +30,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from accounts.models import Municipality
 
+from ..citation import Citations
 from ..selectors_profile import InstitutionProfile, KeyIndicator
 from ..suppression import STATUS_SUPPRESSED
-from . import RC_PARAMS, data_note
+from . import RC_PARAMS, build_pdf, data_note
 
 DOCX_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "docx" / "institution_profile.docx"
 DOCX_NAME = "institution_profile.docx"
@@ -157,8 +158,32 @@ def offer_line(group) -> str:
     return ", ".join(f"{offer.poi.name} ({offer.distance_text})" for offer in group.offers)
 
 
-def profile_texts(profile: InstitutionProfile) -> dict:
-    """Title, facts, headings and notes shared by the page, the DOCX and the PDF."""
+def citation_pairs(profile: InstitutionProfile) -> list[tuple]:
+    """The (indicator, year) pairs the profile shows: the year of each key indicator and every
+    year of the institution's own values. `load_citations` cites the released ones only."""
+    pairs = [(row.indicator, row.year) for row in profile.indicators]
+    pairs += [(s.indicator, year) for s in profile.institution for year, _shown in s.points]
+    return pairs
+
+
+def cited_texts(profile: InstitutionProfile, citations: Citations | None) -> list[str]:
+    """The citation lines of the released indicator years the profile shows, in its order."""
+    if citations is None:
+        return []
+    return [
+        citation.text
+        for citation in citations.listed(
+            (indicator.pk, year) for indicator, year in citation_pairs(profile)
+        )
+    ]
+
+
+def profile_texts(profile: InstitutionProfile, citations: Citations | None = None) -> dict:
+    """Title, facts, headings, notes and citations shared by the page, the DOCX and the PDF.
+
+    `citations` (atlas_data.citation) cites the released indicator years the profile shows;
+    unreleased ones are never cited.
+    """
     poi = profile.poi
     today = date_format(date.today(), "DATE_FORMAT")
     address = ", ".join(
@@ -231,6 +256,7 @@ def profile_texts(profile: InstitutionProfile) -> dict:
         "located": " › ".join(located) if located else _("In no area with a geometry."),
         "internal_note": internal_note,
         "notes": notes,
+        "citations": cited_texts(profile, citations),
         "footer": " · ".join(
             [
                 profile.municipality.name,
@@ -256,6 +282,7 @@ def profile_texts(profile: InstitutionProfile) -> dict:
             "no_indicators": _("No indicator has values the viewer may see."),
             "notes": _("Notes"),
             "date": _("Date"),
+            "citation": _("How to cite"),
         },
     }
 
@@ -295,9 +322,9 @@ def template_for(municipality: Municipality) -> Path:
     return own if own.is_file() else DOCX_TEMPLATE
 
 
-def docx_context(profile: InstitutionProfile, document) -> dict:
+def docx_context(profile: InstitutionProfile, document, citations: Citations | None = None) -> dict:
     """The variables of the Word template (docs/network.md); sparklines as InlineImage."""
-    context = profile_texts(profile)
+    context = profile_texts(profile, citations)
     rows = []
     for row in profile.indicators:
         item = _row_dict(row)
@@ -328,10 +355,15 @@ def docx_context(profile: InstitutionProfile, document) -> dict:
     return context
 
 
-def render_docx(profile: InstitutionProfile, *, template: Path | io.BytesIO | None = None) -> bytes:
+def render_docx(
+    profile: InstitutionProfile,
+    *,
+    template: Path | io.BytesIO | None = None,
+    citations: Citations | None = None,
+) -> bytes:
     source = template or template_for(profile.municipality)
     document = DocxTemplate(source if isinstance(source, io.BytesIO) else str(source))
-    document.render(docx_context(profile, document), autoescape=True)
+    document.render(docx_context(profile, document, citations), autoescape=True)
     _grid_from_cells(document.docx)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -383,10 +415,10 @@ def _styles() -> dict:
     }
 
 
-def render_pdf(profile: InstitutionProfile) -> bytes:
+def render_pdf(profile: InstitutionProfile, *, citations: Citations | None = None) -> bytes:
     """A4 portrait: the institution, its areas, the key indicators with sparklines, the
-    institution's own values, the offers nearby and the notes."""
-    texts = profile_texts(profile)
+    institution's own values, the offers nearby, the notes and the citations."""
+    texts = profile_texts(profile, citations)
     labels = texts["labels"]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -487,18 +519,12 @@ def render_pdf(profile: InstitutionProfile) -> bytes:
     story.append(Paragraph(_escape(labels["notes"]), styles["heading"]))
     for note in texts["notes"]:
         story.append(Paragraph("• " + _escape(note), styles["small"]))
+    if texts["citations"]:
+        story.append(Paragraph(_escape(labels["citation"]), styles["heading"]))
+        for citation in texts["citations"]:
+            story.append(Paragraph(_escape(citation), styles["small"]))
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(doc.leftMargin, 0.8 * cm, texts["footer"])
-        canvas.drawRightString(
-            A4[0] - doc.rightMargin, 0.8 * cm, _("Page %(number)d") % {"number": doc.page}
-        )
-        canvas.restoreState()
-
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_pdf(document, story, footer=texts["footer"], size=7, rise=0.8 * cm)
     return buffer.getvalue()
 
 

@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from ..aggregation import COMPUTED, UNWEIGHTED_MEAN
 from ..citation import Citations, german_date
 from ..selectors_report import AreaReport, ReportCell, ReportRow
-from . import CORRECTED_MARK, corrected_note, data_note
+from . import CORRECTED_MARK, build_pdf, corrected_note, data_note
 
 DOCX_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "docx" / "area_report.docx"
 # Marks after a reference value that was not published by the data holder.
@@ -360,17 +360,7 @@ def render_pdf(report: AreaReport, *, citations: Citations | None = None) -> byt
         for citation in texts["citations"]:
             story.append(Paragraph(_escape(citation), styles["small"]))
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(doc.leftMargin, 0.9 * cm, texts["footer"])
-        canvas.drawRightString(
-            page[0] - doc.rightMargin, 0.9 * cm, _("Page %(number)d") % {"number": doc.page}
-        )
-        canvas.restoreState()
-
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_pdf(document, story, footer=texts["footer"], size=7.5, rise=0.9 * cm)
     return buffer.getvalue()
 
 

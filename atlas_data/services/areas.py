@@ -168,7 +168,8 @@ def import_areas(
         )
         if parent_level.depth == 0:
             _fill_root_geometry(parents[0] if parents else ensure_root(municipality=municipality))
-        assign_areas(municipality=municipality)  # points of interest follow their new areas
+        # Points of interest follow their new areas, and their institution values with them.
+        assign_areas(municipality=municipality, user=user)
         atlas_cache.bump(municipality.pk)  # bulk writes send no signals
         if import_run is not None:
             import_run.total = import_run.progress = len(area_file.records)

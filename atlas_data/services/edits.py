@@ -71,20 +71,14 @@ def set_value(
         raise ValueConflict(current=None, deleted=True)
     if current is not None:
         claim(current, version=version, conflict=ValueConflict, mine=mine, last_change=last_change)
-    ValueChange.objects.create(
+    ValueChange.between(
         indicator=indicator,
-        area=area,
+        area_id=area.pk,
         year=year,
-        old_value=current.value if current else None,
-        old_numerator=current.numerator if current else None,
-        old_denominator=current.denominator if current else None,
-        old_status=current.status if current else "",
-        new_value=None if remove else value,
-        new_numerator=None if remove else numerator,
-        new_denominator=None if remove else denominator,
-        new_status="" if remove else status,
-        changed_by=user,
-    )
+        before=current,
+        after=None if remove else (value, numerator, denominator, status),
+        user=user,
+    ).save()
     if remove:
         current.delete()
         return None

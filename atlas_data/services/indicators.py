@@ -39,6 +39,7 @@ METADATA_FIELDS = (
     "relevant_for",
     "size_reference",
     "observation_unit",
+    "institution_category",
 )
 
 
@@ -65,6 +66,44 @@ def _check(
         raise AtlasError(_("Unknown observation unit %(unit)s.") % {"unit": unit})
     if pk is not None and unit is not None:
         _check_observation_unit(pk=pk, unit=unit)
+    category = data.get("institution_category")
+    if category is not None:
+        _check_institution_category(municipality=municipality, pk=pk, unit=unit, category=category)
+
+
+def _check_institution_category(*, municipality, pk, unit, category) -> None:
+    """The category of the reporting institutions: the municipality's own, for values per
+    institution only, and no stored value of an institution of another category."""
+    from ..models import InstitutionValue
+    from .institutions import category_ids
+
+    if category.municipality_id != municipality.pk:
+        raise AtlasError(_("The category belongs to another municipality."))
+    if unit != Indicator.ObservationUnit.INSTITUTION:
+        raise AtlasError(
+            _(
+                "Only an indicator with values per institution has a category of institutions: "
+                "choose “values per: institutions” or leave the category empty."
+            )
+        )
+    if pk is None:
+        return
+    others = (
+        InstitutionValue.objects.filter(indicator_id=pk)
+        .exclude(poi__category_id__in=category_ids(category))
+        .values_list("poi__name", flat=True)
+        .distinct()
+        .order_by("poi__name")
+    )
+    names = list(others[:6])
+    if names:
+        raise AtlasError(
+            _(
+                "The indicator has values of institutions of other categories (%(names)s): "
+                "remove them first or choose a category that contains them."
+            )
+            % {"names": ", ".join(names[:5]) + (", …" if len(names) > 5 else "")}
+        )
 
 
 def _check_observation_unit(*, pk: int, unit: str) -> None:

@@ -12,13 +12,11 @@ institution value.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,16 +25,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import Municipality
 from accounts.permissions import Action, can, require
 from keck.locking import ConflictError, claim
-from keck.uploads import UploadRejected, check_upload
 
 from .. import cache as atlas_cache
 from ..aggregation import AreaNode, complete_tree
-from ..models import Area, Indicator, InstitutionValue, Poi, Value, ValueChange
+from ..models import Area, Indicator, InstitutionValue, Poi, PoiCategory, Value
 from ..suppression import AreaInfo, institution_cells, institution_nodes
 from ..tables import TableError, parse_number, read_table
-from .errors import AtlasError, ImportProblems
+from .errors import AtlasError, ImportProblems, ProblemList, uploaded_import_file
 from .pois import _dedupe_key
 from .release import topic_of
+from .values import replace_area_values
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
@@ -224,6 +222,44 @@ def _check_indicator(indicator: Indicator, municipality: Municipality) -> None:
         )
 
 
+def category_ids(category: PoiCategory | None) -> set[int] | None:
+    """The ids of `category` and of its subcategories (a municipality's tree of categories);
+    None without a category: then every category may report."""
+    if category is None:
+        return None
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in PoiCategory.objects.filter(
+        municipality_id=category.municipality_id
+    ).values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    found, todo = set(), [category.pk]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children[current])
+    return found
+
+
+def category_error(indicator: Indicator, poi: Poi) -> str:
+    """Why `poi` may not report values of `indicator`: another category than the indicator's."""
+    return _(
+        "“%(poi)s” is of the category “%(category)s”, but “%(indicator)s” takes values of "
+        "institutions of the category “%(expected)s” only."
+    ) % {
+        "poi": poi.name,
+        "category": poi.category.name,
+        "indicator": indicator.name,
+        "expected": indicator.institution_category.name,
+    }
+
+
+def _check_category(indicator: Indicator, poi: Poi) -> None:
+    allowed = category_ids(indicator.institution_category)
+    if allowed is not None and poi.category_id not in allowed:
+        raise AtlasError(category_error(indicator, poi))
+
+
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise AtlasError(
@@ -259,6 +295,7 @@ def set_institution_value(
     _check_indicator(indicator, municipality)
     if poi.municipality_id != municipality.pk:
         raise AtlasError(_("The institution belongs to another municipality."))
+    _check_category(indicator, poi)
     _check_year(year)
     numbers = check_numbers(
         indicator,
@@ -267,12 +304,7 @@ def set_institution_value(
         denominator=denominator,
         suppressed=suppressed,
     )
-    current = (
-        InstitutionValue.objects.select_for_update()
-        .filter(indicator=indicator, poi=poi, year=year)
-        .order_by("pk")  # the default ordering joins nullable rows PostgreSQL cannot lock
-        .first()
-    )
+    current = _locked_value(indicator, poi, year)
     if current is None:
         if version:
             raise InstitutionValueConflict(current=None, deleted=True)
@@ -308,12 +340,7 @@ def remove_institution_value(
     municipality = indicator.municipality
     require(user, Action.EDIT_ATLAS_DATA, municipality, topic=topic_of(indicator))
     _check_indicator(indicator, municipality)
-    current = (
-        InstitutionValue.objects.select_for_update()
-        .filter(indicator=indicator, poi=poi, year=year)
-        .order_by("pk")  # the default ordering joins nullable rows PostgreSQL cannot lock
-        .first()
-    )
+    current = _locked_value(indicator, poi, year)
     if current is None:
         if version:
             raise InstitutionValueConflict(current=None, deleted=True)
@@ -323,6 +350,16 @@ def remove_institution_value(
     current.delete()
     roll_up_institution_values(user=user, indicator=indicator, years=[year])
     return True
+
+
+def _locked_value(indicator: Indicator, poi: Poi, year: int) -> InstitutionValue | None:
+    """The stored value of `poi`, locked until the end of the transaction (or None)."""
+    return (
+        InstitutionValue.objects.select_for_update()
+        .filter(indicator=indicator, poi=poi, year=year)
+        .order_by("pk")  # the default ordering joins nullable rows PostgreSQL cannot lock
+        .first()
+    )
 
 
 def _numbers_of(row: InstitutionValue) -> Numbers:
@@ -342,8 +379,70 @@ def roll_up_institution_values(*, user, indicator: Indicator, years: Iterable[in
     delivered `k. A.` makes its areas `k. A.` too, since their total is unknown. Areas without
     institutions get no value (`–`, never zero). Changes go to the value history.
     """
+    require(user, Action.EDIT_ATLAS_DATA, indicator.municipality, topic=topic_of(indicator))
+    return _roll_up(user=user, indicator=indicator, years=years)
+
+
+def roll_up_moved_institutions(
+    *, municipality: Municipality, poi_ids: Iterable[int], user=None
+) -> RollUp:
+    """Roll up again every indicator year with values of the POIs in `poi_ids`, whose areas
+    changed (a POI moved, or the areas were imported anew).
+
+    The caller changed the POIs or the areas and had the right to; the roll-up follows
+    without the right to edit atlas data, as it changes no institution value, only the areas
+    they count in. Changes go to the value history with `user` as the one who changed them.
+    """
+    return _roll_up_years(_years_with_values(municipality, poi_ids), user=user)
+
+
+def delete_institutions(*, municipality: Municipality, pois, user=None) -> RollUp:
+    """Delete the POIs `pois` (a queryset of the municipality) with their institution values,
+    and roll up again every indicator year they had values in: their areas lose what they
+    counted (weighted as always; an area left without institutions loses its value).
+
+    The caller may manage POIs (as for a move: no institution value of another POI changes).
+    Changes go to the value history with `user`; the atlas cache is told.
+    """
+    years = _years_with_values(municipality, pois.values_list("pk", flat=True))
+    with transaction.atomic():
+        for poi in pois:  # one by one: each deletion is kept in the POI's history
+            poi._history_user = user
+            poi.delete()
+        result = _roll_up_years(years, user=user)
+        atlas_cache.bump(municipality.pk)
+    return result
+
+
+def _years_with_values(municipality: Municipality, poi_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Indicator id -> the years with a value of one of the POIs."""
+    pairs = (
+        InstitutionValue.objects.filter(
+            poi_id__in=list(poi_ids), indicator__municipality=municipality
+        )
+        .values_list("indicator_id", "year")
+        .distinct()
+    )
+    years: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, year in pairs:
+        years[indicator_id].add(year)
+    return years
+
+
+def _roll_up_years(years: dict[int, set[int]], *, user) -> RollUp:
+    result = RollUp()
+    if not years:
+        return result
+    indicators = Indicator.objects.filter(pk__in=list(years)).select_related("municipality")
+    for indicator in sorted(indicators, key=lambda i: i.pk):
+        rolled = _roll_up(user=user, indicator=indicator, years=years[indicator.pk])
+        for name in ("created", "changed", "removed", "unchanged"):
+            setattr(result, name, getattr(result, name) + getattr(rolled, name))
+    return result
+
+
+def _roll_up(*, user, indicator: Indicator, years: Iterable[int]) -> RollUp:
     municipality = indicator.municipality
-    require(user, Action.EDIT_ATLAS_DATA, municipality, topic=topic_of(indicator))
     years = sorted(set(years))
     result = RollUp()
     if not years:
@@ -379,8 +478,16 @@ def roll_up_institution_values(*, user, indicator: Indicator, years: Iterable[in
                     wanted[area_id] = Numbers(None, None, None, Value.Status.SOURCE_SUPPRESSED)
                 elif cell.has_value:
                     wanted[area_id] = Numbers(cell.value, cell.numerator, cell.denominator)
-            _write_area_values(
-                indicator=indicator, year=year, wanted=wanted, user=user, result=result
+            replace_area_values(
+                indicator=indicator,
+                year=year,
+                wanted={
+                    area_id: (n.value, n.numerator, n.denominator, n.status)
+                    for area_id, n in wanted.items()
+                },
+                user=user,
+                source_note=ROLL_UP_NOTE,
+                result=result,
             )
         atlas_cache.bump(municipality.pk)
     return result
@@ -399,127 +506,8 @@ def _above_source_suppressed(institutions, areas) -> set[int]:
     return found
 
 
-def _write_area_values(
-    *, indicator: Indicator, year: int, wanted: dict[int, Numbers], user, result: RollUp
-) -> None:
-    """Make the stored area values of `indicator` in `year` equal `wanted`, with history."""
-    current = {
-        row.area_id: row
-        for row in Value.objects.select_for_update().filter(indicator=indicator, year=year)
-    }
-    changes, new, updated = [], [], []
-    now = timezone.now()
-    for area_id, numbers in wanted.items():
-        stored = current.get(area_id)
-        if stored is not None and _numbers_of(stored) == numbers:
-            result.unchanged += 1
-            continue
-        changes.append(
-            ValueChange(
-                indicator=indicator,
-                area_id=area_id,
-                year=year,
-                old_value=stored.value if stored else None,
-                old_numerator=stored.numerator if stored else None,
-                old_denominator=stored.denominator if stored else None,
-                old_status=stored.status if stored else "",
-                new_value=numbers.value,
-                new_numerator=numbers.numerator,
-                new_denominator=numbers.denominator,
-                new_status=numbers.status,
-                changed_by=user,
-            )
-        )
-        if stored is None:
-            new.append(
-                Value(
-                    indicator=indicator,
-                    area_id=area_id,
-                    year=year,
-                    value=numbers.value,
-                    numerator=numbers.numerator,
-                    denominator=numbers.denominator,
-                    status=numbers.status,
-                    source_note=ROLL_UP_NOTE,
-                )
-            )
-            continue
-        stored.value, stored.numerator = numbers.value, numbers.numerator
-        stored.denominator, stored.status = numbers.denominator, numbers.status
-        stored.is_published_total = False
-        stored.source_note = ROLL_UP_NOTE
-        stored.import_run = None
-        # Forms opened on the old number must see the roll-up as a change (keck.locking).
-        stored.version += 1
-        stored.updated = now
-        updated.append(stored)
-    removed = [row for area_id, row in current.items() if area_id not in wanted]
-    for stored in removed:
-        changes.append(
-            ValueChange(
-                indicator=indicator,
-                area_id=stored.area_id,
-                year=year,
-                old_value=stored.value,
-                old_numerator=stored.numerator,
-                old_denominator=stored.denominator,
-                old_status=stored.status,
-                new_status="",
-                changed_by=user,
-            )
-        )
-    Value.objects.bulk_create(new, batch_size=1000)
-    Value.objects.bulk_update(
-        updated,
-        [
-            "value",
-            "numerator",
-            "denominator",
-            "status",
-            "is_published_total",
-            "source_note",
-            "import_run",
-            "version",
-            "updated",
-        ],
-        batch_size=1000,
-    )
-    if removed:
-        Value.objects.filter(pk__in=[row.pk for row in removed]).delete()
-    ValueChange.objects.bulk_create(changes, batch_size=1000)
-    result.created += len(new)
-    result.changed += len(updated)
-    result.removed += len(removed)
-
-
 # --------------------------------------------------------------------------------------------
 # The file import
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[dict] = []
-        self.count = 0
-
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.count += 1
-        if len(self.items) < MAX_LISTED_PROBLEMS:
-            self.items.append({"row": row, "column": column, "message": message})
-
-    def raise_if_any(self) -> None:
-        if not self.count:
-            return
-        problems = list(self.items)
-        if self.count > len(problems):
-            problems.append(
-                {
-                    "row": None,
-                    "column": None,
-                    "message": _("… and %(count)d more problems that are not listed.")
-                    % {"count": self.count - len(problems)},
-                }
-            )
-        raise ImportProblems(problems, total=self.count)
 
 
 @dataclass
@@ -606,7 +594,7 @@ class _IndicatorLookup:
     def __init__(self, municipality: Municipality):
         self.indicators = list(
             Indicator.objects.filter(municipality=municipality).select_related(
-                "topic", "municipality"
+                "topic", "municipality", "institution_category"
             )
         )
         self.by_key: dict[str, Indicator] = {}
@@ -635,16 +623,7 @@ def import_uploaded_institution_values(
     source_note: str = "",
 ) -> ImportResult:
     """`import_institution_values` for an uploaded file (small: imported while one waits)."""
-    try:
-        check_upload(upload, allowed=TABLE_SUFFIXES, max_mb=settings.KECK_MAX_IMPORT_MB)
-    except UploadRejected as exc:
-        raise ImportProblems([{"row": None, "column": None, "message": str(exc)}]) from exc
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="keck-institutions-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as target:
-            for chunk in upload.chunks():
-                target.write(chunk)
+    with uploaded_import_file(upload, allowed=TABLE_SUFFIXES, prefix="keck-institutions-") as path:
         return import_institution_values(
             municipality=municipality,
             path=path,
@@ -683,7 +662,7 @@ def import_institution_values(
     except TableError as exc:
         raise ImportProblems([{"row": None, "column": None, "message": str(exc)}]) from exc
     columns = _map_columns(frame.columns)
-    problems = _Problems()
+    problems = ProblemList(limit=MAX_LISTED_PROBLEMS)
     result = ImportResult()
     for column in frame.columns:
         if column not in columns.values():
@@ -711,6 +690,7 @@ def import_institution_values(
     rows: list[_Row] = []
     seen: dict[tuple[int, int, int], int] = {}
     allowed_topics: dict[int, bool] = {}
+    allowed_categories: dict[int, set[int] | None] = {}
     for position, values in enumerate(frame.itertuples(index=False, name=None)):
         number = position + 2  # the header is row 1
         cells = dict(zip(frame.columns, values, strict=True))
@@ -784,6 +764,15 @@ def import_institution_values(
                     )
                 except NumbersError as exc:
                     add(exc.field if exc.field in columns else "value", str(exc))
+        if row_indicator is not None and poi is not None:
+            if row_indicator.pk not in allowed_categories:
+                allowed_categories[row_indicator.pk] = category_ids(
+                    row_indicator.institution_category
+                )
+            allowed = allowed_categories[row_indicator.pk]
+            if allowed is not None and poi.category_id not in allowed:
+                add("id" if cell("id") else "name", category_error(row_indicator, poi))
+                poi = None
         if row_indicator is None or row_year is None or poi is None:
             continue
         if numbers is None and not remove:

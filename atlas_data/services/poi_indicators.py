@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, require
@@ -24,8 +23,9 @@ from ..aggregation import COUNT, AreaNode, Cell, complete_tree
 from ..aggregation import OK as CELL_OK
 from ..aggregation import SOURCE_SUPPRESSED as CELL_SOURCE_SUPPRESSED
 from ..catalogue import TOPICS_BY_CODE
-from ..models import Area, Indicator, Poi, PoiCategory, SpatialLevel, Topic, Value, ValueChange
+from ..models import Area, Indicator, Poi, PoiCategory, SpatialLevel, Topic, Value
 from .errors import AtlasError
+from .values import replace_area_values
 
 TOPIC_CODE = "infrastruktur"
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -336,97 +336,15 @@ def _denominators(*, denominator: Indicator, year: int, areas: list[tuple]) -> d
 def _write_values(*, indicator, year: int, wanted: dict, user, result: DerivedIndicators) -> None:
     """Make the stored values of `indicator` in `year` equal `wanted` (area id -> value,
     numerator, denominator), recording every change in the value history."""
-    source_note = f"Abgeleitet aus dem Einrichtungsverzeichnis, Stand 31.12.{year}"
-    current = {
-        value.area_id: value for value in Value.objects.filter(indicator=indicator, year=year)
-    }
-    changes, new, updated = [], [], []
-    now = timezone.now()
-    for area_id, (value, numerator, denominator) in wanted.items():
-        stored = current.get(area_id)
-        numbers = (value, numerator, denominator, Value.Status.OK)
-        if (
-            stored is not None
-            and (
-                stored.value,
-                stored.numerator,
-                stored.denominator,
-                stored.status,
-            )
-            == numbers
-        ):
-            result.unchanged += 1
-            continue
-        changes.append(
-            ValueChange(
-                indicator=indicator,
-                area_id=area_id,
-                year=year,
-                old_value=stored.value if stored else None,
-                old_numerator=stored.numerator if stored else None,
-                old_denominator=stored.denominator if stored else None,
-                old_status=stored.status if stored else "",
-                new_value=value,
-                new_numerator=numerator,
-                new_denominator=denominator,
-                new_status=Value.Status.OK,
-                changed_by=user,
-            )
-        )
-        if stored is None:
-            new.append(
-                Value(
-                    indicator=indicator,
-                    area_id=area_id,
-                    year=year,
-                    value=value,
-                    numerator=numerator,
-                    denominator=denominator,
-                    source_note=source_note,
-                )
-            )
-        else:
-            stored.value, stored.numerator, stored.denominator = value, numerator, denominator
-            stored.status = Value.Status.OK
-            stored.is_published_total = False
-            stored.source_note = source_note
-            stored.import_run = None
-            stored.updated = now
-            updated.append(stored)
-    removed = [value for area_id, value in current.items() if area_id not in wanted]
-    for stored in removed:
-        changes.append(
-            ValueChange(
-                indicator=indicator,
-                area_id=stored.area_id,
-                year=year,
-                old_value=stored.value,
-                old_numerator=stored.numerator,
-                old_denominator=stored.denominator,
-                old_status=stored.status,
-                new_status="",
-                changed_by=user,
-            )
-        )
-    Value.objects.bulk_create(new, batch_size=1000)
-    Value.objects.bulk_update(
-        updated,
-        [
-            "value",
-            "numerator",
-            "denominator",
-            "status",
-            "is_published_total",
-            "source_note",
-            "import_run",
-            "updated",
-        ],
-        batch_size=1000,
+    replace_area_values(
+        indicator=indicator,
+        year=year,
+        wanted={
+            area_id: (value, numerator, denominator, Value.Status.OK)
+            for area_id, (value, numerator, denominator) in wanted.items()
+        },
+        user=user,
+        source_note=f"Abgeleitet aus dem Einrichtungsverzeichnis, Stand 31.12.{year}",
+        result=result,
     )
-    if removed:
-        Value.objects.filter(pk__in=[value.pk for value in removed]).delete()
-    ValueChange.objects.bulk_create(changes, batch_size=1000)
     atlas_cache.bump(indicator.municipality_id)  # bulk writes send no signals
-    result.created += len(new)
-    result.changed += len(updated)
-    result.removed += len(removed)

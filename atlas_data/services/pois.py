@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -37,12 +35,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Municipality
 from accounts.permissions import Action, require
-from keck.uploads import UploadRejected, check_upload
 
 from ..geo import GeoFileError, from_geojson, read_geo_frame, to_web_crs
 from ..models import Area, Poi, PoiCategory
 from ..tables import TableError, parse_number, read_table
-from .errors import AtlasError, ImportProblems
+from .errors import AtlasError, ImportProblems, ProblemList, uploaded_import_file
 
 # About 10 cm: closes the hairline gaps that rounding leaves between neighbouring polygons.
 BORDER_TOLERANCE = 1e-6
@@ -219,11 +216,14 @@ def locate(indexes: list[_LevelIndex], points: np.ndarray) -> list[list[int]]:
     return found
 
 
-def assign_areas(*, municipality: Municipality, poi_ids: Iterable[int] | None = None) -> int:
+def assign_areas(
+    *, municipality: Municipality, poi_ids: Iterable[int] | None = None, user=None
+) -> int:
     """Assign POIs (all of the municipality, or those given) to their areas of every level.
 
     Called after POIs change and after areas are (re-)imported. Writes only the differences;
-    returns how many assignments changed.
+    returns how many assignments changed. The values of institutions whose areas changed are
+    rolled up to their new areas (with `user` in the value history).
     """
     pois = Poi.objects.filter(municipality=municipality)
     if poi_ids is not None:
@@ -248,10 +248,16 @@ def assign_areas(*, municipality: Municipality, poi_ids: Iterable[int] | None = 
     }
     stale = [pk for pair, pk in current.items() if pair not in wanted]
     new = [through(poi_id=poi_id, area_id=area_id) for poi_id, area_id in wanted - set(current)]
+    moved = {poi_id for poi_id, _area in wanted ^ set(current)}
     with transaction.atomic():
         if stale:
             through.objects.filter(pk__in=stale).delete()
         through.objects.bulk_create(new, batch_size=1000)
+        if moved:
+            # Imported here: the institution values' module uses this one's name matching.
+            from .institutions import roll_up_moved_institutions
+
+            roll_up_moved_institutions(municipality=municipality, poi_ids=moved, user=user)
     return len(stale) + len(new)
 
 
@@ -357,15 +363,21 @@ def save_poi(*, user, poi: Poi) -> Poi:
         raise PoiInvalid(errors)
     poi._history_user = user
     poi.save()
-    assign_areas(municipality=poi.municipality, poi_ids=[poi.pk])
+    assign_areas(municipality=poi.municipality, poi_ids=[poi.pk], user=user)
     return poi
 
 
 @transaction.atomic
 def delete_poi(*, user, poi: Poi) -> None:
+    """Delete one POI. Its institution values go with it, and the areas they were rolled up
+    to are rolled up again without them (with history and the atlas cache told)."""
     require(user, Action.MANAGE_POIS, poi.municipality)
-    poi._history_user = user
-    poi.delete()
+    # Imported here: the institution values' module uses this one's name matching.
+    from .institutions import delete_institutions
+
+    delete_institutions(
+        municipality=poi.municipality, pois=Poi.objects.filter(pk=poi.pk), user=user
+    )
 
 
 @transaction.atomic
@@ -429,32 +441,6 @@ def _fold_header(text: str) -> str:
     return " ".join(re.sub(r"[_\-]+", " ", str(text)).split()).casefold()
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[dict] = []
-        self.count = 0
-
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.count += 1
-        if len(self.items) < MAX_LISTED_PROBLEMS:
-            self.items.append({"row": row, "column": column, "message": message})
-
-    def raise_if_any(self) -> None:
-        if not self.count:
-            return
-        problems = list(self.items)
-        if self.count > len(problems):
-            problems.append(
-                {
-                    "row": None,
-                    "column": None,
-                    "message": _("… and %(count)d more problems that are not listed.")
-                    % {"count": self.count - len(problems)},
-                }
-            )
-        raise ImportProblems(problems, total=self.count)
-
-
 @dataclass
 class _Row:
     row: int
@@ -495,16 +481,7 @@ def sync_pois(*, municipality: Municipality, path, user=None, crs: str | None = 
 
 def import_uploaded_pois(*, municipality: Municipality, upload, user, crs: str | None) -> dict:
     """`import_pois` for an uploaded file (POI files are small: imported while one waits)."""
-    try:
-        check_upload(upload, allowed=POI_SUFFIXES, max_mb=settings.KECK_MAX_IMPORT_MB)
-    except UploadRejected as exc:
-        raise ImportProblems([{"row": None, "column": None, "message": str(exc)}]) from exc
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="keck-pois-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as target:
-            for chunk in upload.chunks():
-                target.write(chunk)
+    with uploaded_import_file(upload, allowed=POI_SUFFIXES, prefix="keck-pois-") as path:
         return import_pois(municipality=municipality, path=path, user=user, crs=crs or None)
 
 
@@ -524,7 +501,7 @@ def _import(*, municipality, path, user, crs, match_existing: bool) -> dict:
             ]
         )
     source = _read_source(path)
-    problems = _Problems()
+    problems = ProblemList(limit=MAX_LISTED_PROBLEMS)
     warnings = []
     for column in source.frame.columns:
         if column not in source.columns.values():
@@ -579,7 +556,9 @@ def _import(*, municipality, path, user, crs, match_existing: bool) -> dict:
         created, updated = _write(
             municipality=municipality, rows=rows, existing=existing, user=user
         )
-        assign_areas(municipality=municipality, poi_ids=[poi.pk for poi in created + updated])
+        assign_areas(
+            municipality=municipality, poi_ids=[poi.pk for poi in created + updated], user=user
+        )
     return {
         "created": len(created),
         "updated": len(updated),
@@ -651,7 +630,7 @@ def _map_columns(columns: Iterable[str]) -> dict[str, str]:
     return mapped
 
 
-def _check_columns(source: _Source, problems: _Problems) -> None:
+def _check_columns(source: _Source, problems: ProblemList) -> None:
     columns = source.columns
     for required in ("name", "category"):
         if required not in columns:

@@ -42,7 +42,7 @@ from ..tables import (
     read_table,
     unit_from_header,
 )
-from .errors import ImportProblems
+from .errors import ImportProblems, ProblemList
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -102,39 +102,18 @@ _UNKNOWN_ID = np.iinfo(np.int64).min
 _NAME_TOO_LONG = _UNKNOWN_ID + 1
 
 
-class _Problems:
+class _Problems(ProblemList):
     """Problems of one file with row, column and message; beyond a limit only counted."""
 
     def __init__(self) -> None:
-        self.items: list[dict] = []
-        self.count = 0
-
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.count += 1
-        if len(self.items) < MAX_LISTED_PROBLEMS:
-            self.items.append({"row": row, "column": column, "message": message})
+        super().__init__(limit=MAX_LISTED_PROBLEMS)
 
     def add_rows(self, rows: np.ndarray, column: str | None, message: Callable[[int], str]) -> None:
         """One problem per row in `rows`; messages are only built for rows that get listed."""
-        room = max(MAX_LISTED_PROBLEMS - len(self.items), 0)
+        room = max(self.limit - len(self.items), 0)
         for row in rows[:room].tolist():
             self.items.append({"row": row, "column": column, "message": message(row)})
         self.count += len(rows)
-
-    def raise_if_any(self) -> None:
-        if not self.count:
-            return
-        problems = list(self.items)
-        if self.count > len(self.items):
-            problems.append(
-                {
-                    "row": None,
-                    "column": None,
-                    "message": _("… and %(count)d more problems that are not listed.")
-                    % {"count": self.count - len(self.items)},
-                }
-            )
-        raise ImportProblems(problems, total=self.count)
 
 
 @dataclass(frozen=True)
@@ -1232,3 +1211,112 @@ def _update_values(
             ]
             cursor.executemany(sql, rows)
             on_batch(stop - start)
+
+
+# --------------------------------------------------------------------------------------------
+# Replacing the area values of an indicator year (values derived from other data)
+
+
+def replace_area_values(
+    *,
+    indicator: Indicator,
+    year: int,
+    wanted: dict[int, tuple[float | None, float | None, float | None, str]],
+    user,
+    source_note: str,
+    result,
+) -> None:
+    """Make the stored values of `indicator` in `year` equal `wanted` (area id -> value,
+    numerator, denominator, status), recording every change in the value history.
+
+    For values computed from other data (the roll-up of institution values, indicators derived
+    from the register of points of interest): areas not in `wanted` lose their value, changed
+    values get `source_note` and a new version (forms opened on the old number see the change,
+    keck.locking). `result` counts `created`, `changed`, `removed` and `unchanged`. The caller
+    checked the rights and tells the atlas cache (bulk writes send no signals).
+    """
+    current = {
+        row.area_id: row
+        for row in Value.objects.select_for_update()
+        .filter(indicator=indicator, year=year)
+        .order_by("pk")  # the default ordering joins nullable rows PostgreSQL cannot lock
+    }
+    changes, new, updated = [], [], []
+    now = timezone.now()
+    for area_id, numbers in wanted.items():
+        value, numerator, denominator, status = numbers
+        stored = current.get(area_id)
+        if stored is not None and (
+            stored.value,
+            stored.numerator,
+            stored.denominator,
+            stored.status,
+        ) == tuple(numbers):
+            result.unchanged += 1
+            continue
+        changes.append(
+            ValueChange.between(
+                indicator=indicator,
+                area_id=area_id,
+                year=year,
+                before=stored,
+                after=numbers,
+                user=user,
+            )
+        )
+        if stored is None:
+            new.append(
+                Value(
+                    indicator=indicator,
+                    area_id=area_id,
+                    year=year,
+                    value=value,
+                    numerator=numerator,
+                    denominator=denominator,
+                    status=status,
+                    source_note=source_note,
+                )
+            )
+            continue
+        stored.value, stored.numerator, stored.denominator = value, numerator, denominator
+        stored.status = status
+        stored.is_published_total = False
+        stored.source_note = source_note
+        stored.import_run = None
+        stored.version += 1
+        stored.updated = now
+        updated.append(stored)
+    removed = [row for area_id, row in current.items() if area_id not in wanted]
+    changes += [
+        ValueChange.between(
+            indicator=indicator,
+            area_id=stored.area_id,
+            year=year,
+            before=stored,
+            after=None,
+            user=user,
+        )
+        for stored in removed
+    ]
+    Value.objects.bulk_create(new, batch_size=1000)
+    Value.objects.bulk_update(
+        updated,
+        [
+            "value",
+            "numerator",
+            "denominator",
+            "status",
+            "is_published_total",
+            "source_note",
+            "import_run",
+            "version",
+            "updated",
+        ],
+        batch_size=1000,
+    )
+    if removed:
+        Value.objects.filter(pk__in=[row.pk for row in removed]).delete()
+    ValueChange.objects.bulk_create(changes, batch_size=1000)
+    result.created += len(new)
+    result.changed += len(updated)
+    result.removed += len(removed)

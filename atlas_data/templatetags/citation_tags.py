@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from ..citation import corrected_text
+
 register = template.Library()
 
 
@@ -42,3 +44,12 @@ def cite_link(citations, indicator_id, year):
 def corrected_report_cell(citations, report, row, index):
     """`corrected_on` for the cell `index` (the area of that place) of an area report row."""
     return corrected_on(citations, row.indicator.pk, report.year, report.areas[index].pk)
+
+
+@register.simple_tag
+def corrected_poi_on(citations, indicator_id, year, poi_id):
+    """`corrected_on` for an institution's value (InstitutionValue) of a released year."""
+    moment = citations.corrected_poi(indicator_id, year, poi_id) if citations else None
+    if moment is None:
+        return ""
+    return format_html('<span class="keck-corrected">{}</span>', corrected_text(moment))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import Municipality, Role
-from atlas_data.models import Area, Indicator, Poi, PoiCategory, Topic
+from atlas_data.models import Area, Indicator, Poi, PoiCategory, Topic, Value
 from atlas_data.services.institutions import set_institution_value
 from tests.atlas_data.conftest import make_tree
 
@@ -29,6 +29,38 @@ RESULTS = {
     "Kita Linde": ("003", 9, 30),
     "Kita Weide": ("003", 8, 24),
 }
+
+
+# Children in SGB II households / children per Bezirk: the social data the Kitas are compared to.
+SGB2 = {"001": (50, 500), "002": (100, 500), "003": (150, 500)}
+
+
+def add_sgb2_share(city, *, name="Anteil Kinder in SGB-II-Haushalten", weights=True, **fields):
+    """A share per Bezirk (SGB2) in YEAR beside the Kita results, in the topic Soziale Lage;
+    `weights=False` stores the shares without numerator and denominator."""
+    topic, _created = Topic.objects.get_or_create(
+        municipality=city.municipality, code="soziale-lage", defaults={"name": "Soziale Lage"}
+    )
+    indicator = Indicator.objects.create(
+        municipality=city.municipality,
+        topic=topic,
+        name=name,
+        kind=Indicator.Kind.SHARE,
+        unit="%",
+        **fields,
+    )
+    Value.objects.bulk_create(
+        Value(
+            indicator=indicator,
+            area=city.bezirke[key],
+            year=YEAR,
+            value=n / d * 100,
+            numerator=n if weights else None,
+            denominator=d if weights else None,
+        )
+        for key, (n, d) in SGB2.items()
+    )
+    return indicator
 
 
 @dataclass

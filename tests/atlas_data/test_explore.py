@@ -397,9 +397,10 @@ def test_the_explorer_runs_a_constant_number_of_queries(
         "chart": "line",
         "areas": "001,002",
     }
-    # session, user, memberships, municipality, indicators, their levels, years, releases,
-    # levels; the table's areas, all areas and values (one pass for table and bar columns);
-    # the line chart's areas and values; the citations; the shell's municipality switcher (2)
-    with django_assert_num_queries(17):
+    # session, user, memberships (with their municipalities, which also serve the shell's
+    # switcher), indicators, their levels, years, releases, levels; the table's areas, all
+    # areas and values (one pass for table and bar columns); the line chart's areas and
+    # values; the citations
+    with django_assert_num_queries(14):
         response = client.get(EXPLORE, query)
     assert len(rows_of(response.content.decode())) == districts

@@ -152,9 +152,9 @@ def test_the_area_page_runs_a_constant_number_of_queries(
             store(indicator, year, {area: 10 + n for n, area in enumerate(tree["Bezirke"])})
     client.force_login(member_of(municipality, Role.MEMBER))
     root = tree["root"][0]
-    # session, user, memberships, municipality, the area, indicators, their levels, years,
-    # releases, all areas, values, the children, the shell's municipality switcher (2),
-    # the citations
-    with django_assert_num_queries(15):
+    # session, user, memberships (with their municipalities, which also serve the shell's
+    # switcher), the area, indicators, their levels, years, releases, all areas, values, the
+    # children, the citations
+    with django_assert_num_queries(12):
         response = client.get(internal(root))
     assert response.status_code == 200

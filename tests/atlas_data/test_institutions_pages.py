@@ -11,15 +11,19 @@ import statistics
 import pytest
 
 from accounts.models import Role
-from atlas_data.models import Indicator, IndicatorRelease, Topic, Value
+from atlas_data.models import IndicatorRelease
 from atlas_data.services.institutions import set_institution_value
 from tests.atlas_data.institution_fixtures import *  # noqa: F403
-from tests.atlas_data.institution_fixtures import YEAR, institution_indicator, make_city
+from tests.atlas_data.institution_fixtures import (
+    YEAR,
+    add_sgb2_share,
+    institution_indicator,
+    make_city,
+)
 
 pytestmark = pytest.mark.django_db
 
 # Share of children in SGB II households per Bezirk (numerator / denominator).
-SGB2 = {"001": (50, 500), "002": (100, 500), "003": (150, 500)}
 
 
 @pytest.fixture
@@ -46,27 +50,7 @@ def scene(municipality, member_of):
             numerator=numerator,
             denominator=denominator,
         )
-    topic, _created = Topic.objects.get_or_create(
-        municipality=municipality, code="soziale-lage", defaults={"name": "Soziale Lage"}
-    )
-    city.sgb2 = Indicator.objects.create(
-        municipality=municipality,
-        topic=topic,
-        name="Anteil Kinder in SGB-II-Haushalten",
-        kind=Indicator.Kind.SHARE,
-        unit="%",
-    )
-    Value.objects.bulk_create(
-        Value(
-            indicator=city.sgb2,
-            area=city.bezirke[key],
-            year=YEAR,
-            value=n / d * 100,
-            numerator=n,
-            denominator=d,
-        )
-        for key, (n, d) in SGB2.items()
-    )
+    city.sgb2 = add_sgb2_share(city)
     city.member = member_of(municipality, Role.MEMBER)
     return city
 
@@ -108,9 +92,11 @@ def test_the_popup_gets_the_series_with_suppressed_years_as_null(client, scene):
     client.force_login(scene.member)
     (series,) = client.get(values_url(scene, scene.kitas["Kita Ahorn"])).json()
     assert series["indicator"]["id"] == scene.indicator.pk
+    # Unreleased years are never cited, nor corrected.
+    unreleased = {"citation": None, "corrected_on": None}
     assert series["points"] == [
-        {"year": 2023, "value": 25.0, "display": "25,0 %", "status": "ok"},
-        {"year": 2024, "value": None, "display": "k. A.", "status": "suppressed"},
+        {"year": 2023, "value": 25.0, "display": "25,0 %", "status": "ok", **unreleased},
+        {"year": 2024, "value": None, "display": "k. A.", "status": "suppressed", **unreleased},
     ]
 
 
@@ -119,6 +105,44 @@ def test_the_public_popup_shows_released_years_only(client, scene):
     (series,) = client.get(values_url(scene, scene.kitas["Kita Eiche"], public=True)).json()
     assert [point["year"] for point in series["points"]] == [2023]
     assert series["released"] is True
+
+
+def test_the_popup_cites_each_released_year_with_its_permanent_url(client, scene):
+    release(scene, (scene.indicator, 2023))
+    (series,) = client.get(values_url(scene, scene.kitas["Kita Eiche"], public=True)).json()
+    (point,) = series["points"]
+    citation = point["citation"]
+    slug, pk = scene.municipality.slug, scene.indicator.pk
+    assert citation["url"] == f"http://testserver/atlas/{slug}/i/{pk}/2023/"
+    assert citation["year"] == 2023 and citation["indicator"]["id"] == pk
+    assert citation["released_on"] and citation["corrected_on"] is None
+    assert "Freigegeben am" in citation["text"] and citation["url"] in citation["text"]
+
+
+def test_the_popup_shows_the_date_of_a_change_after_the_release(client, scene):
+    release(scene, (scene.indicator, 2023))
+    kita = scene.kitas["Kita Eiche"]
+    set_institution_value(
+        user=scene.admin,
+        indicator=scene.indicator,
+        poi=kita,
+        year=2023,
+        numerator=9,
+        denominator=40,
+    )
+    (series,) = client.get(values_url(scene, kita, public=True)).json()
+    (point,) = series["points"]
+    assert point["display"] == "22,5 %"
+    assert point["corrected_on"] == point["citation"]["corrected_on"] is not None
+    assert "korrigiert am" in point["citation"]["text"]
+
+
+def test_the_popup_script_prints_the_citations_under_the_values(client, scene):
+    page = client.get(f"/atlas/{scene.municipality.slug}/pois/").content.decode()
+    assert '"cite": "Zitiervorschlag"' in page
+    script = client.get("/static/keck/atlas/poi-layer.js")
+    source = b"".join(script.streaming_content).decode() if script.streaming else script.text
+    assert "keck-poi-citation" in source and "q.citation.text" in source
 
 
 def test_the_public_gets_404_for_the_values_of_an_internal_poi(client, scene):

@@ -235,8 +235,10 @@ def test_a_data_admin_sees_the_small_count_suppressed_like_everybody(client, tow
             "status": "suppressed",
             "origin": "computed",
             "released_at": values[0]["released_at"],
+            "citation": values[0]["citation"],
         }
     ]
+    assert values[0]["citation"]["url"].endswith(f"/atlas/a/i/{cases_a.pk}/2022/")
 
 
 # --- comparability ------------------------------------------------------------------------------
@@ -395,7 +397,7 @@ def test_the_network_page_lists_the_entry_for_the_public(client, pair):
     page = client.get("/netzwerk/").content.decode()
 
     assert 'href="/netzwerk/einwohner/"' in page
-    assert "Stadt A, Stadt B" in page
+    assert '<a href="/atlas/a/"' in page and '>Stadt A</a>, <a href="/atlas/b/"' in page
     assert "KECK-Netzwerk" in page
 
 
@@ -469,6 +471,7 @@ def test_the_api_lists_the_entries(client, pair):
     assert [(e["code"], [m["slug"] for m in e["municipalities"]], e["years"]) for e in entries] == [
         (POPULATION, ["a", "b"], [2022, 2023])
     ]
+    assert entries[0]["municipalities"][0]["atlas_url"] == "http://testserver/atlas/a/"
     assert entries[0]["url"] == "http://testserver/netzwerk/einwohner/"
 
 
@@ -481,7 +484,11 @@ def test_the_api_gives_each_municipalitys_values_and_sources(client, pair):
         [2022, 2023],
         True,
     )
-    assert first["municipality"] == {"slug": "a", "name": "Stadt A"}
+    assert first["municipality"] == {
+        "slug": "a",
+        "name": "Stadt A",
+        "atlas_url": "http://testserver/atlas/a/",
+    }
     assert first["public_url"].endswith(f"/atlas/a/indicators/{first['indicator']['id']}/")
     assert [(v["year"], v["value"], v["origin"]) for v in first["values"]] == [
         (2022, 3306.0, "computed"),

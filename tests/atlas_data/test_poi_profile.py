@@ -424,6 +424,35 @@ def test_the_api_returns_the_profile(vechta, client):
     assert "Waldkindergarten Füchse" not in [offer["name"] for offer in kitas["offers"]]
 
 
+def test_the_api_cites_every_released_indicator_year_it_shows(vechta, world, client):
+    poi = _poi(vechta, "Kita Sonnenblume")
+
+    body = client.get(page("api-poi-profile", slug="vechta", pk=poi.pk) + "?public=1").json()
+
+    assert body["indicators"] and body["institution"]
+    for row in body["indicators"]:
+        citation = row["citation"]
+        assert citation["year"] == row["year"] and citation["indicator"]["id"] == row["id"]
+        assert citation["url"].endswith(f"/atlas/vechta/i/{row['id']}/{row['year']}/")
+        assert "Freigegeben am" in citation["text"]
+    own = next(s for s in body["institution"] if s["id"] == world.observation_pk)
+    assert [point["year"] for point in own["points"]] == [2014]  # 2015 is not released
+    assert own["points"][0]["citation"]["url"].endswith(f"/i/{world.observation_pk}/2014/")
+    for series in body["institution"]:  # the demo's Kita observation too
+        for point in series["points"]:
+            assert point["citation"]["url"].endswith(f"/i/{series['id']}/{point['year']}/")
+
+
+def test_the_members_api_cites_released_years_only(vechta, world, member_client):
+    poi = _poi(vechta, "Kita Sonnenblume")
+
+    body = member_client.get(page("api-poi-profile", slug="vechta", pk=poi.pk)).json()
+
+    own = next(s for s in body["institution"] if s["id"] == world.observation_pk)
+    cited = {point["year"]: point["citation"] is not None for point in own["points"]}
+    assert cited == {2014: True, 2015: False}
+
+
 def test_the_popup_and_the_detail_page_link_the_profile(vechta, member_client, client):
     poi = _poi(vechta, FAMILY_CENTRE)
     url = page("api-pois", slug="vechta") + "?format=geojson"
@@ -462,3 +491,53 @@ def test_the_demo_marks_six_key_indicators_and_loading_again_writes_nothing(vech
 
     assert len(marked) == 6
     assert Indicator.history.count() == before
+
+
+# --- citations of the files (issue 11, point 4) ----------------------------------------------
+
+
+def _flat(text: str) -> str:
+    """PDF lines joined: a citation wraps over several lines of the page."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_public_profile_files_cite_the_released_years_they_show(vechta, world, client, fmt):
+    poi = _poi(vechta, "Kita Sonnenblume")
+    observation = f"/atlas/vechta/i/{world.observation_pk}/"
+
+    response = client.get(page(f"public_poi_profile_{fmt}", slug="vechta", pk=poi.pk))
+
+    raw = docx_text(response.content) if fmt == "docx" else pdf_text(response.content)
+    text = _flat(raw)
+    section = text[text.index("Zitiervorschlag") :]
+    # The institution's own released year, and a key indicator of its area.
+    assert "Kinder mit starkem Interesse an Naturwissenschaften 2014." in section
+    assert f"http://testserver{observation}2014/" in section
+    assert "Landkreis Vechta (" in section and "Freigegeben am" in section
+    assert "Anteil unter 15-Jähriger an der Gesamtbevölkerung" in section
+    assert f"{observation}2015/" not in text  # never cites an unreleased year
+    assert f'<http://testserver{observation}2014/>; rel="cite-as"' in response["Link"]
+
+
+def test_the_internal_profile_file_cites_released_years_only(vechta, world, member_client):
+    poi = _poi(vechta, "Kita Sonnenblume")
+
+    response = member_client.get(page("atlas:poi_profile_docx", pk=poi.pk))
+
+    text = docx_text(response.content)
+    assert "5,3 %" not in text  # 2 of 38: a small group, k. A. in every file
+    assert f"/atlas/vechta/i/{world.observation_pk}/2014/" in text
+    assert f"/atlas/vechta/i/{world.observation_pk}/2015/" not in text
+    assert f"/i/{world.observation_pk}/2014/>" in response["Link"]
+    assert f"/i/{world.observation_pk}/2015/>" not in response["Link"]
+
+
+def test_the_public_profile_page_cites_the_institutions_released_year(vechta, world, client):
+    poi = _poi(vechta, "Kita Sonnenblume")
+
+    html = client.get(page("public_poi_profile", slug="vechta", pk=poi.pk)).content.decode()
+
+    citation = html.split("Zitiervorschlag", 1)[1]
+    assert f"/atlas/vechta/i/{world.observation_pk}/2014/" in citation
+    assert f"/atlas/vechta/i/{world.observation_pk}/2015/" not in html

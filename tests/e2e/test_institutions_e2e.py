@@ -37,6 +37,12 @@ def test_the_public_popup_of_a_kita_draws_its_values_over_the_years(page, demo, 
     assert "Werte der Einrichtung" in text and "2015: 41,7 %" in text
     # The public sees the released years 2014 and 2015 only: two dots, one line.
     assert values.locator("svg circle").count() == 2
+    # Below the values, in small text: the citation of each released year (2014, 2015).
+    cited = values.locator(".keck-poi-citation")
+    assert cited.inner_text().startswith("Zitiervorschlag:")
+    lines = cited.locator("span").all_inner_texts()
+    assert len(lines) == 2 and all("Freigegeben am" in line for line in lines)
+    assert "/atlas/vechta/i/" in lines[0] and lines[0].rstrip("/").endswith("/2014")
     assert violations == []
     screenshot(page, "institution-popup")
 

@@ -18,9 +18,10 @@ from django.utils import translation
 from accounts.models import Role
 from atlas_data.models import ImportRun, Poi
 from atlas_data.services import AtlasError, start_import
+from atlas_data.services.errors import ImportProblems, uploaded_import_file
 from conferences.models import MinutesTemplate
 from conferences.services_meetings import MeetingError, upload_minutes_template
-from keck.uploads import UploadRejected, check_upload
+from keck.uploads import UploadRejected, check_upload, checked_temporary_copy
 from measures.reports import interim
 from measures.reports.runs import upload_interim_template
 from measures.services import MeasuresError
@@ -311,3 +312,24 @@ def test_a_request_larger_than_any_upload_is_refused_before_it_is_read(client, d
 
     assert response.status_code == 413
     assert response.content.decode().startswith("Der Upload ist zu groß")
+
+
+def test_an_import_file_is_copied_to_a_temporary_file_that_goes_away():
+    upload = SimpleUploadedFile("kitas.csv", b"Name;Kategorie\nKita Ahorn;kita\n")
+    with checked_temporary_copy(upload, allowed=(".csv",), max_mb=1) as path:
+        assert path.suffix == ".csv"
+        assert path.read_text(encoding="utf-8") == "Name;Kategorie\nKita Ahorn;kita\n"
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_a_refused_import_file_is_one_problem_and_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    upload = SimpleUploadedFile("werte.xlsx", b"Name;Wert\n")  # a CSV named .xlsx
+    with (
+        pytest.raises(ImportProblems) as refused,
+        uploaded_import_file(upload, allowed=(".csv", ".xlsx"), prefix="keck-test-"),
+    ):
+        pytest.fail("a refused file is never stored")
+    (problem,) = refused.value.problems
+    assert problem["row"] is None and "xlsx" in problem["message"].lower()
+    assert list(tmp_path.iterdir()) == []

@@ -37,6 +37,13 @@ def test_the_load_benchmark_runs_every_kind_of_user_without_errors():
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     header, *data = [line for line in done.stdout.splitlines() if line.startswith("| ")]
     cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in data]
-    assert [row[1] for row in cells] == ["all", "public map", "public table", "API", "coordinator"]
+    assert [row[1] for row in cells] == [
+        "all",
+        "public map",
+        "public table",
+        "API",
+        "coordinator",
+        "login (before the load)",
+    ]
     assert all(int(row[0].replace(",", "")) > 0 for row in cells)  # every kind was served
     assert all(row[-1] == "0" for row in cells)  # no errors

@@ -26,7 +26,8 @@
       y: data.points.map((p) => p.y),
       text: data.points.map(
         (p) =>
-          `${esc(p.name)} (${esc(p.area)})<br>${esc(data.x_title)}: ${esc(p.x_text)}` +
+          `${esc(data.institution_label)}: ${esc(p.name)} (${esc(p.area)})` +
+          `<br>${esc(data.x_title)}: ${esc(p.x_text)}` +
           `<br>${esc(data.y_title)}: ${esc(p.y_text)}`,
       ),
       hovertemplate: "%{text}<extra></extra>",

@@ -7,7 +7,8 @@
  * `window.keckPoiLayer.load(url, options)` directly. With `options.valuesUrl` (the API address
  * of POI 0's values, `/pois/0/values/`), an opened popup also shows the institution's own
  * values over the years as small lines, fetched once per POI; the server has already hidden
- * what the viewer may not see, and those years are gaps.
+ * what the viewer may not see, and those years are gaps. Below them, in small text, the
+ * citation of every released year shown (`citation.text` of the API, German).
  */
 (function () {
   "use strict";
@@ -34,6 +35,7 @@
     details: "Details",
     cluster: "{count} points of interest: zoom in",
     values: "Values of the institution",
+    cite: "How to cite",
   };
   const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -145,7 +147,18 @@
         `<span class="keck-poi-value-latest"> ${esc(latest.year)}: ${esc(latest.display)}</span></p>`
       );
     });
-    return `<h4>${esc(t.values)}</h4>${rows.join("")}`;
+    // Every released year shown is cited (the server gives null for the others), in German.
+    const cited = [];
+    series.forEach((entry) =>
+      entry.points.forEach((q) => {
+        if (q.citation && !cited.includes(q.citation.text)) cited.push(q.citation.text);
+      }),
+    );
+    const citations = cited.length
+      ? `<div class="keck-poi-citation"><strong>${esc(t.cite)}:</strong> ` +
+        `${cited.map((text) => `<span>${esc(text)}</span>`).join(" ")}</div>`
+      : "";
+    return `<h4>${esc(t.values)}</h4>${rows.join("")}${citations}`;
   }
 
   function poiIcon(p) {

@@ -81,7 +81,7 @@ def test_a_running_import_polls_its_progress(client, data_admin, vechta):
 
     assert 'data-finished="0"' in page and 'value="25"' in page
     # The polling script is a static file (no inline scripts under the CSP); it reads the URL.
-    assert "keck/atlas/import-progress.js" in page
+    assert "keck/job-progress.js" in page
     assert f'data-url="/api/v1/municipalities/vechta/imports/{run.pk}/"' in page
 
 

@@ -5,16 +5,18 @@ Every number comes from `selectors.values_table`, so it passes the one suppressi
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, Exists, Max, Min, OuterRef
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
-from accounts.permissions import Action, can
+from accounts.permissions import Action, can, municipalities_for
 
 from . import selectors
-from .models import Indicator, PoiCategory, SpatialLevel, Topic, Value
+from .models import Indicator, IndicatorRelease, PoiCategory, SpatialLevel, Topic, Value
 from .selectors import IndicatorYears, Reference, ValuesTable
 from .suppression import STATUS_MISSING
 
@@ -256,4 +258,54 @@ def public_indicators(*, municipality: Municipality) -> list[tuple[Indicator, In
     years = selectors.indicator_years(user=None, municipality=municipality, indicators=indicators)
     return [
         (indicator, years[indicator.pk]) for indicator in indicators if years[indicator.pk].years
+    ]
+
+
+@dataclass(frozen=True)
+class PublicAtlas:
+    """What a municipality's public atlas holds, for the start page."""
+
+    municipality: Municipality
+    indicators: int  # indicators with at least one released year that has values
+    first_year: int | None
+    last_year: int | None
+    released_at: datetime.datetime | None  # the latest release
+
+    @property
+    def years(self) -> str:
+        if self.first_year is None or self.first_year == self.last_year:
+            return str(self.last_year or "")
+        return f"{self.first_year}–{self.last_year}"
+
+
+def public_atlases(*, user) -> list[PublicAtlas]:
+    """The atlases `user` may open as the public, with what each has released. Two queries.
+
+    Counts what the atlas's own start page lists: indicators with a released year that has
+    values (`public_indicators`).
+    """
+    municipalities = list(municipalities_for(user))
+    released = (
+        IndicatorRelease.objects.filter(indicator__municipality__in=municipalities)
+        .filter(
+            Exists(Value.objects.filter(indicator=OuterRef("indicator_id"), year=OuterRef("year")))
+        )
+        .values("indicator__municipality_id")
+        .annotate(
+            indicators=Count("indicator_id", distinct=True),
+            first_year=Min("year"),
+            last_year=Max("year"),
+            released_at=Max("released_at"),
+        )
+    )
+    found = {row.pop("indicator__municipality_id"): row for row in released}
+    return [
+        PublicAtlas(
+            municipality=municipality,
+            **found.get(
+                municipality.pk,
+                {"indicators": 0, "first_year": None, "last_year": None, "released_at": None},
+            ),
+        )
+        for municipality in municipalities
     ]

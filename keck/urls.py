@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("municipality/switch/", switch_municipality, name="switch_municipality"),
+    path("atlas/", views.atlas_index, name="atlas_index"),
     path("atlas/<slug:slug>/", include("atlas_data.public_urls")),
     path("netzwerk/", include("atlas_data.network_urls")),
     path("api/v1/", include("keck.api_urls")),

@@ -3,10 +3,11 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import municipalities_for
+from atlas_data.indicator_selectors import public_atlases
 
 
 @require_GET
@@ -14,7 +15,13 @@ def home(request):
     """Logged-in users go to the internal atlas; visitors see the public atlases."""
     if request.user.is_authenticated:
         return redirect("atlas:index")
-    return render(request, "keck/home.html", {"municipalities": municipalities_for(request.user)})
+    return render(request, "keck/home.html", {"atlases": public_atlases(user=request.user)})
+
+
+@require_GET
+def atlas_index(request):
+    """`/atlas/` (a shortened atlas address): the list of public atlases on the start page."""
+    return redirect(reverse("home") + "#atlanten")
 
 
 @never_cache

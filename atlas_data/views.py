@@ -15,6 +15,7 @@ from keck.history import history_page
 from keck.shell import KeckApplication, MenuEntry
 
 from . import (
+    import_selectors,
     import_views,
     selectors,
     views_bookmarks,
@@ -25,21 +26,27 @@ from . import (
     views_profile,
     views_report,
 )
+from .indicator_selectors import grouped_by_topic
 from .models import Indicator
 from .services.catalogue import adopt_catalogue
 from .services.errors import AtlasError
 from .services.release import release, withdraw
 
+RECENT_IMPORTS = 3  # on the overview; the import page lists more
+
 
 @login_required
 def atlas_home(request):
+    """The atlas overview: levels with size warnings, every indicator with its years and their
+    release state (release buttons for those who may), the latest imports for data admins."""
     municipality = request.municipality
     if not municipality:
         raise PermissionDenied(_("You are not a member of any municipality."))
     require(request.user, Action.VIEW_INTERNAL, municipality)
     warnings = selectors.level_warnings(user=request.user, municipality=municipality)
-    levels = selectors.levels_for(user=request.user, municipality=municipality)
-    may_release = can(request.user, Action.RELEASE_ATLAS_DATA, municipality)
+    levels = list(selectors.levels_for(user=request.user, municipality=municipality))
+    states = selectors.release_overview(user=request.user, municipality=municipality)
+    may_edit = can(request.user, Action.EDIT_ATLAS_DATA, municipality)
     return render(
         request,
         "atlas_data/home.html",
@@ -47,11 +54,16 @@ def atlas_home(request):
             "municipality": municipality,
             "levels": levels,
             "level_warnings": [(level, warnings.get(level.pk, [])) for level in levels],
-            "indicators": selectors.indicators_for(user=request.user, municipality=municipality),
-            "may_edit": can(request.user, Action.EDIT_ATLAS_DATA, municipality),
-            "releases": (
-                selectors.release_overview(user=request.user, municipality=municipality)
-                if may_release
+            "area_count": sum(level.area_count for level in levels),
+            "indicator_count": len(states),
+            "released_count": sum(1 for state in states if any(r for _y, r in state.years)),
+            "topics": grouped_by_topic(states),
+            "may_edit": may_edit,
+            "recent_imports": (
+                import_selectors.import_runs_for(user=request.user, municipality=municipality)[
+                    :RECENT_IMPORTS
+                ]
+                if may_edit
                 else None
             ),
         },

@@ -1,13 +1,19 @@
-"""Atlas pages: size warnings, starter catalogue button, release buttons, the public atlas."""
+"""Atlas pages: the overview with size warnings, starter catalogue button, release state and
+buttons, latest imports; the public atlas."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from atlas_data.catalogue import ENTRIES
-from atlas_data.models import Area, Indicator, IndicatorRelease
+from atlas_data.models import Area, ImportRun, Indicator, IndicatorRelease
 from atlas_data.selectors import level_warnings, minimum_population
+from atlas_data.services import withdraw
 
 from .conftest import count_indicator, make_tree, store
 
@@ -161,6 +167,47 @@ def test_only_data_admins_release_through_the_page(client, vechta, u15, member_o
     assert IndicatorRelease.objects.filter(indicator=u15).exists()
 
 
+# --- the overview for every member ---------------------------------------------------------------
+
+
+def rows_of(page: str) -> list[str]:
+    """The rows of the overview's indicator tables, as text without tags."""
+    body = page.split('id="indicators"', 1)[1]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.COORDINATOR, Role.LEADERSHIP])
+def test_members_see_each_indicator_with_its_released_and_draft_years(
+    client, vechta, u15, member_of, role
+):
+    withdraw(user=member_of(vechta, Role.DATA_ADMIN), indicator=u15, year=2015)
+    client.force_login(member_of(vechta, role))
+    page = client.get(HOME).content.decode()
+    assert "Anteil unter 15-Jähriger an der Gesamtbevölkerung 2013 ✓ 2014 ✓ 2015 Karte" in (
+        rows_of(page)
+    )
+    assert f'href="/app/atlas/explore/?indicator={u15.pk}"' in page
+    assert "release/" not in page  # no release buttons
+    assert "Letzte Importe" not in page  # imports are the data admins' business
+    indicators = Indicator.objects.filter(municipality=vechta).count()
+    assert f"{indicators} Indikatoren, davon " in " ".join(page.split())
+
+
+def test_data_admins_see_the_latest_imports_and_missing_metadata(client, vechta, u15, data_admin):
+    for name in ("eins.csv", "zwei.csv", "drei.csv", "vier.csv"):
+        ImportRun.objects.create(municipality=vechta, kind=ImportRun.Kind.VALUES, file_name=name)
+    u15.definition = ""
+    u15.save()
+    client.force_login(data_admin(vechta))
+    page = client.get(HOME).content.decode()
+    assert "Letzte Importe" in page
+    # The three newest, newest first.
+    assert "eins.csv" not in page
+    assert page.index("vier.csv") < page.index("drei.csv") < page.index("zwei.csv")
+    assert "Fehlt vor der Freigabe:" in page
+
+
 # --- the public atlas ----------------------------------------------------------------------------
 
 
@@ -173,8 +220,6 @@ def test_the_public_atlas_lists_released_indicators_with_their_years(client, vec
 
 
 def test_a_withdrawn_indicator_leaves_the_public_atlas(client, vechta, u15, data_admin):
-    from atlas_data.services import withdraw
-
     for year in (2013, 2014, 2015):
         withdraw(user=data_admin(vechta), indicator=u15, year=year)
     page = client.get("/atlas/vechta/").content.decode()
@@ -185,3 +230,19 @@ def test_members_see_the_public_view_on_the_public_page(client, vechta, member_o
     count_indicator(vechta, name="Kinder unter 6 Jahren (Entwurf)")
     client.force_login(member_of(vechta, Role.DATA_ADMIN))
     assert "Entwurf" not in client.get("/atlas/vechta/").content.decode()
+
+
+def test_the_overview_takes_the_same_queries_for_more_indicators(client, vechta, data_admin):
+    client.force_login(data_admin(vechta))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(HOME).status_code == 200
+        return len(captured)
+
+    before = queries()
+    gemeinden = list(Area.objects.filter(municipality=vechta, level__depth=1))
+    for number in range(5):
+        indicator = count_indicator(vechta, name=f"Zusätzlicher Indikator {number}")
+        store(indicator, 2015, dict.fromkeys(gemeinden, 70))
+    assert queries() == before

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
 from accounts.permissions import Action, require
-from atlas_data.models import Area
+from atlas_data.models import Area, Indicator
 from atlas_data.suppression import format_number
 from conferences.models import Conference, FieldOfAction
 
@@ -194,6 +194,7 @@ class GoalRow:
     baseline_display: str
     latest_display: str
     target_display: str
+    forecast_display: str = ""  # the linear trend's value at the deadline, in the unit
 
     @property
     def status(self) -> str:
@@ -336,6 +337,19 @@ def _number(goal: Goal, value: float | None) -> str:
     )
 
 
+def _forecast_number(goal: Goal, value: float | None) -> str:
+    """The trend's value at the deadline, within what the kind of indicator can take: a count,
+    share or rate is never negative and a share never over 100 %."""
+    if value is None:
+        return ""
+    kind = goal.indicator.kind
+    if kind in (Indicator.Kind.COUNT, Indicator.Kind.SHARE, Indicator.Kind.RATE):
+        value = max(0.0, value)
+    if kind == Indicator.Kind.SHARE:
+        value = min(100.0, value)
+    return _number(goal, value)
+
+
 def _goal_row(goal: Goal, result: Attainment) -> GoalRow:
     if not goal.is_quantitative:
         return GoalRow(goal, result, None, "", "", "")
@@ -348,6 +362,7 @@ def _goal_row(goal: Goal, result: Attainment) -> GoalRow:
         baseline_display=_number(goal, result.baseline),
         latest_display=latest if result.latest_year is not None else "",
         target_display=target_display,
+        forecast_display=_forecast_number(goal, result.forecast),
     )
 
 

@@ -283,6 +283,32 @@ def test_goals_are_grouped_by_their_attainment_from_the_atlas(client, seeded):
     assert f'href="/app/measures/goals/{seeded.on_track.pk}/"' in page
 
 
+def test_the_trend_at_the_deadline_is_shown_as_a_value_of_the_indicator(client, seeded):
+    response = client_for(client, seeded.leader).get(PAGE)
+
+    row = next(r for r in response.context["board"].goal_rows if r.goal == seeded.on_track)
+    # Least squares over the baseline 2019 and the shown values 2020 and 2022 (2021 is
+    # suppressed), carried on to the deadline's year.
+    years, values = (2019, 2020, 2022), (12.4, 11.9, 10.8)
+    mean_year, mean_value = sum(years) / 3, sum(values) / 3
+    slope = sum((y - mean_year) * (v - mean_value) for y, v in zip(years, values, strict=True))
+    slope /= sum((y - mean_year) ** 2 for y in years)
+    expected = mean_value + slope * (FUTURE.year - mean_year)
+    shown = f"{max(0.0, expected):.2f}".replace(".", ",") + " %"
+    assert row.forecast_display == shown
+    page = " ".join(response.content.decode().split())
+    assert f"Bei gleichem Trend: {shown} im Jahr {FUTURE.year}" in page
+
+
+def test_a_trend_below_zero_is_shown_as_zero_for_a_share(world):
+    assert world.indicator.kind == Indicator.Kind.SHARE
+    goal = world.goal("Schnell sinken", target=1.0)
+    assert selectors_dashboard._forecast_number(goal, -7.5) == "0,00 %"
+    assert selectors_dashboard._forecast_number(goal, 130.0) == "100,00 %"
+    assert selectors_dashboard._forecast_number(goal, 9.25) == "9,25 %"
+    assert selectors_dashboard._forecast_number(goal, None) == ""
+
+
 def test_measures_by_status_overdue_and_counts(client, seeded):
     response = client_for(client, seeded.leader).get(PAGE)
     board = response.context["board"]

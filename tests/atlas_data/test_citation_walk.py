@@ -45,7 +45,9 @@ PUBLIC_SURFACE = [route for route in all_routes() if not route.pattern.startswit
 
 # Routes that show no atlas values, with the reason. They are not asked for.
 NO_VALUES: dict[str, str] = {
-    "": "the start page lists the public atlases and links the network, no values",
+    "": "the start page lists the public atlases (how many indicators and which years they have "
+    "released) and links the network, no values",
+    "atlas/": "redirects to the list of atlases on the start page",
     "healthz": "health check of the service",
     "i18n/setlang/": "switches the language",
     "accounts/login/": "login form",

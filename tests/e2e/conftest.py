@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,17 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    pending = set()
+    page.on("request", lambda request: pending.add(request))
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
     yield page
+    # A test may end while the page still fetches (the explorer loads map, table and chart after
+    # the navigation). Let those answers arrive first: a request still running on the live server
+    # when the tables are emptied after the test deadlocks with it on PostgreSQL.
+    deadline = time.monotonic() + 15
+    while pending and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
     context.close()
 
 
